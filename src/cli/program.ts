@@ -1,0 +1,22 @@
+import { Command } from 'commander';
+import { VERSION } from '../version.js';
+
+/**
+ * Each command lives in its own file and exports a `register…Command(program)` function; this
+ * list is the only place that knows them all.
+ */
+const registrations: ReadonlyArray<(program: Command) => void> = [];
+
+export function buildProgram(): Command {
+  const program = new Command('emondguard')
+    .description(
+      'Detects emond persistence (MITRE T1546.014) on macOS: watches process executions through ' +
+        'Endpoint Security and alerts when emond starts a shell, an interpreter or a utility.',
+    )
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(`emondguard: ${text.replace(/^error: /, '')}`) });
+  for (const register of registrations) register(program);
+  return program;
+}

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+describe('emondguard program', () => {
+  it('prints the package version', () => {
+    const result = runCli(['--version']);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('prints help that names the product', () => {
+    const result = runCli(['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Usage: emondguard');
+    expect(result.stdout).toContain('T1546.014');
+  });
+
+  it('exits 2 with a hint on an unknown option', () => {
+    const result = runCli(['--no-such-option']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/unknown option/);
+    expect(result.stderr).toContain('--help');
+  });
+});
