@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerConfigCommand } from './config.js';
+import { registerStatusCommand } from './status.js';
 
 /**
  * Each command lives in its own file and exports a `register…Command(program)` function; this
@@ -8,6 +9,7 @@ import { registerConfigCommand } from './config.js';
  */
 const registrations: ReadonlyArray<(program: Command) => void> = [
   registerConfigCommand,
+  registerStatusCommand,
 ];
 
 export function buildProgram(): Command {
