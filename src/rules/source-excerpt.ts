@@ -25,22 +25,6 @@ export function lineColumnAt(text: string, offset: number): LineColumn {
   return { line, column: codePointLength(text.slice(lineStart, end)) + 1 };
 }
 
-/** The UTF-16 offset where a 1-based line/column pair points (the inverse of `lineColumnAt`). */
-export function offsetAt(text: string, position: LineColumn): number {
-  let offset = 0;
-  for (let line = 1; line < position.line; line++) {
-    const newline = text.indexOf('\n', offset);
-    if (newline === -1) return text.length;
-    offset = newline + 1;
-  }
-  for (let column = 1; column < position.column && offset < text.length; column++) {
-    const code = text.codePointAt(offset) ?? 0;
-    if (code === 10) break;
-    offset += code > 0xffff ? 2 : 1;
-  }
-  return offset;
-}
-
 /**
  * The source line holding `position` and a caret under the column. Tabs are kept in the padding so
  * the caret lines up in a terminal whatever its tab width. `indent` prefixes both lines.

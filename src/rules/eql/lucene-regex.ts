@@ -265,8 +265,8 @@ function complementOf(ranges: readonly Range[]): Range[] {
   return result;
 }
 
-/** A code point as a regex unit that is literal both inside and outside a class. */
-function unit(code: number): string {
+/** A code point as a regex unit (for the `u` flag) that is literal both inside and outside a class. */
+export function unit(code: number): string {
   const ch = String.fromCodePoint(code);
   return /^[A-Za-z0-9]$/.test(ch) ? ch : `\\u{${code.toString(16)}}`;
 }

@@ -24,7 +24,7 @@ export function parseQuery(query: string): QueryNode {
 }
 
 /** Deep enough for any real rule, shallow enough that parsing never exhausts the stack. */
-export const MAX_NESTING = 128;
+const MAX_NESTING = 128;
 
 const COMPARISON_OPERATORS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const ARITHMETIC_OPERATORS: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%']);
@@ -103,19 +103,20 @@ class Parser {
   }
 
   private or(): ExprNode {
-    const first = this.and();
-    if (!this.at('or')) return first;
-    const operands = [first];
-    while (this.accept('or')) operands.push(this.and());
-    return { type: 'or', operands, offset: startOf(first) };
+    return this.chain('or', () => this.and());
   }
 
   private and(): ExprNode {
-    const first = this.not();
-    if (!this.at('and')) return first;
+    return this.chain('and', () => this.not());
+  }
+
+  /** `x op y op z` as one n-ary node, so long rule lists stay flat. */
+  private chain(keyword: 'and' | 'or', operand: () => ExprNode): ExprNode {
+    const first = operand();
+    if (!this.at(keyword)) return first;
     const operands = [first];
-    while (this.accept('and')) operands.push(this.not());
-    return { type: 'and', operands, offset: startOf(first) };
+    while (this.accept(keyword)) operands.push(operand());
+    return { type: keyword, operands, offset: startOf(first) };
   }
 
   private not(): ExprNode {

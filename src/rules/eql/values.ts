@@ -125,7 +125,7 @@ const ORDER: Readonly<Record<OrderOperator, (difference: number) => boolean>> = 
  * Lexicographic order by code point, which is the order of the UTF-8 bytes Elasticsearch keeps
  * (JavaScript's `<` compares UTF-16 units and puts U+FFFF after U+10000).
  */
-export function compareCodePoints(a: string, b: string): number {
+function compareCodePoints(a: string, b: string): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
     const x = a.charCodeAt(i);

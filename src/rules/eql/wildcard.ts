@@ -1,3 +1,4 @@
+import { unit } from './lucene-regex.js';
 import { asciiLower, equalsAsciiFolded } from './values.js';
 
 /**
@@ -86,13 +87,7 @@ function wildcardRegExp(pattern: string): RegExp {
   for (const ch of pattern) {
     if (ch === '*') source += '.*';
     else if (ch === '?') source += '.';
-    else source += escapeForRegExp(ch);
+    else source += unit(ch.codePointAt(0) ?? 0);
   }
   return new RegExp(`^${source}$`, 'su');
-}
-
-/** One code point as a regex atom that means exactly that character. */
-export function escapeForRegExp(ch: string): string {
-  if (/^[A-Za-z0-9]$/.test(ch)) return ch;
-  return `\\u{${(ch.codePointAt(0) ?? 0).toString(16)}}`;
 }

@@ -13,10 +13,10 @@ export function ruleMetadataFromDocument(document: Record<string, unknown>, file
   return new RuleSchema(document, file, text).metadata();
 }
 
-export const DEFAULT_VERSION = 1;
-export const DEFAULT_MAX_SIGNALS = 100;
-export const DEFAULT_INTERVAL = '5m';
-export const DEFAULT_FROM = 'now-6m';
+const DEFAULT_VERSION = 1;
+const DEFAULT_MAX_SIGNALS = 100;
+const DEFAULT_INTERVAL = '5m';
+const DEFAULT_FROM = 'now-6m';
 
 const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
