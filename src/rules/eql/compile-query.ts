@@ -1,4 +1,4 @@
-import { compileCondition } from './compiler.js';
+import { compileConjuncts } from './compiler.js';
 import { compileFieldResolver } from './field-resolver.js';
 import { parseQuery } from './parser.js';
 import { connective, fieldTest, type Predicate } from './specialize.js';
@@ -16,12 +16,12 @@ export interface CompiledQuery {
  */
 export function compileQuery(query: string): CompiledQuery {
   const ast = parseQuery(query);
-  const condition = compileCondition(ast.condition, query);
-  if (ast.anyCategory) return { category: ast.category, matches: connective('&&', [isDocument, condition]) };
+  const conjuncts = compileConjuncts(ast.condition, query);
+  if (ast.anyCategory) return { category: ast.category, matches: connective('&&', [isDocument, ...conjuncts]) };
   // Elasticsearch filters on the category field (ECS `event.category`, an array) before the condition.
   const category = ast.category;
   const inCategory = fieldTest(compileFieldResolver('event.category'), (value) => value === category);
-  return { category, matches: connective('&&', [isDocument, inCategory, condition]) };
+  return { category, matches: connective('&&', [isDocument, inCategory, ...conjuncts]) };
 }
 
 /** An event is a JSON object; anything else (an array of events included) matches nothing. */

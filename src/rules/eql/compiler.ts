@@ -27,13 +27,17 @@ import { compileWildcards, type TextMatcher } from './wildcard.js';
 export type { Predicate } from './specialize.js';
 
 /**
- * Turns a condition's syntax tree into one closure per node, doing every piece of work that does
+ * Turns a condition's syntax tree into one function per node, doing every piece of work that does
  * not depend on the event once: field paths are split, wildcard lists become sets and prefix
  * checks, regexes are translated and compiled, `in` lists become sets. Meaningless constructs
  * fail here with an `EqlError` pointing at them.
+ *
+ * The operands of a top-level `and` compiled one by one (or the whole condition as one), so the
+ * caller can put them in a single flat connective with its own checks in front.
  */
-export function compileCondition(node: ExprNode, query: string): Predicate {
-  return new Compiler(query).condition(node);
+export function compileConjuncts(node: ExprNode, query: string): Predicate[] {
+  const compiler = new Compiler(query);
+  return node.type === 'and' ? node.operands.map((operand) => compiler.condition(operand)) : [compiler.condition(node)];
 }
 
 /** What a comparison or a test reads: a field, a function's result, or a constant (folded). */

@@ -71,12 +71,16 @@ export function compileFieldResolver(name: string): FieldResolver {
  * The keys enter the code only as JSON string literals.
  */
 function plainObjectWalk(segments: readonly string[], general: FieldResolver): FieldResolver {
-  const steps = segments.map(
-    (segment) =>
-      `if (typeof value !== 'object' || value === null || Array.isArray(value)) return general(event);\n` +
+  const steps = segments.map((segment) => {
+    // Reading `name` from an array gives undefined, which already hands over to `general`; only
+    // keys an array itself answers (`length`, `map`, `0`…) need the explicit array check.
+    const arrayAnswers = segment in Array.prototype || /^\d+$/.test(segment);
+    return (
+      `if (typeof value !== 'object' || value === null${arrayAnswers ? ' || Array.isArray(value)' : ''}) return general(event);\n` +
       `value = value[${JSON.stringify(segment)}];\n` +
-      `if (value === undefined) return general(event);\n`,
-  );
+      `if (value === undefined) return general(event);\n`
+    );
+  });
   const body = `return function resolveField(event) {\nlet value = event;\n${steps.join('')}return value;\n};`;
   return new Function('general', body)(general) as FieldResolver;
 }
