@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { registerAlertsCommand } from './alerts.js';
 
 /**
  * Each command lives in its own file and exports a `register…Command(program)` function; this
  * list is the only place that knows them all.
  */
-const registrations: ReadonlyArray<(program: Command) => void> = [];
+const registrations: ReadonlyArray<(program: Command) => void> = [registerAlertsCommand];
 
 export function buildProgram(): Command {
   const program = new Command('emondguard')
@@ -16,7 +17,10 @@ export function buildProgram(): Command {
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (text, write) => write(`emondguard: ${text.replace(/^error: /, '')}`) });
+    .configureOutput({ outputError: (text, write) => write(`emondguard: ${text.replace(/^error: /, '')}`) })
+    // Before the registrations: subcommands copy these settings when created, and without it a
+    // bad option value on a subcommand exits 1 from inside commander instead of main's 2.
+    .exitOverride();
   for (const register of registrations) register(program);
   return program;
 }
