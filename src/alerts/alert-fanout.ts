@@ -121,7 +121,8 @@ export class AlertFanOut {
         this.log?.warn(`sink ${delivery.sink.name} did not close cleanly`, { error: (error as Error).message });
       }
     }
-    return stored && drained.every(Boolean);
+    // Sink failures and recoveries during the drain were queued as agent events: write them too.
+    return this.writer.flush() && stored && drained.every(Boolean);
   }
 
   stats(): AlertFanOutStats {

@@ -18,7 +18,7 @@ import {
 } from './alert-rows.js';
 import { openDatabase, type OpenDatabaseOptions } from './open-database.js';
 import type { QuarantineRecord } from './quarantine.js';
-import { prune, usedBytes, type PruneResult, type RetentionPolicy } from './retention.js';
+import { prune, releaseFreePages, usedBytes, type PruneResult, type RetentionPolicy } from './retention.js';
 import { StoreError } from './store-errors.js';
 import { collectStats, type StatsRange, type StoreStats } from './store-stats.js';
 
@@ -216,6 +216,7 @@ export class AlertStore {
     const result = this.db.transaction(() => prune(this.db, policy, this.now())).immediate();
     const removed = result.removedByAge + result.removedBySize;
     if (removed + result.removedOther > 0) {
+      releaseFreePages(this.db);
       this.recordAgentEvent({
         kind: 'prune',
         message: `pruned ${removed} alert(s): ${result.removedByAge} past retention, ${result.removedBySize} over the size cap`,

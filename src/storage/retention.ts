@@ -36,6 +36,7 @@ export function usedBytes(db: Database.Database): number {
   return (pages - free) * pageSize;
 }
 
+/** Deletes what the policy excludes; call inside a transaction, then releaseFreePages(). */
 export function prune(db: Database.Database, policy: RetentionPolicy, now: number): PruneResult {
   const bytesBefore = usedBytes(db);
   let removedByAge = 0;
@@ -48,7 +49,6 @@ export function prune(db: Database.Database, policy: RetentionPolicy, now: numbe
   }
   let removedBySize = 0;
   if (policy.maxBytes !== undefined) removedBySize = shrinkTo(db, policy.maxBytes);
-  if (removedByAge + removedBySize + removedOther > 0) releaseFreePages(db);
   return { removedByAge, removedBySize, removedOther, bytesBefore, bytesAfter: usedBytes(db) };
 }
 
@@ -84,7 +84,8 @@ function shrinkTo(db: Database.Database, maxBytes: number): number {
   return removed;
 }
 
-function releaseFreePages(db: Database.Database): void {
+/** Run after the pruning transaction has committed (neither pragma works inside one). */
+export function releaseFreePages(db: Database.Database): void {
   // Only files created with auto_vacuum = INCREMENTAL shrink; others reuse the pages later.
   db.pragma('incremental_vacuum');
   // Move the shrunken pages into the main file now; PASSIVE never waits on readers.
