@@ -3,7 +3,7 @@ import { formatAlerts, type ListFormat } from './alert-formats.js';
 import { toFilter, type FilterFlags } from './filter-options.js';
 import { openStoreForReading, withStore } from './open-store.js';
 import { Output } from './output.js';
-import { terminalStyle } from './terminal.js';
+import { terminalStyle, wrap } from './terminal.js';
 
 export interface ListFlags extends FilterFlags {
   limit: number;
@@ -25,7 +25,8 @@ export async function runList(flags: ListFlags): Promise<void> {
     if (filter.limit !== undefined && alerts.length === filter.limit) {
       const total = store.count(filter);
       if (total > alerts.length) {
-        await output.write(`Showing the newest ${alerts.length} of ${total} matching alerts; --limit N (0 for all) shows more.\n`);
+        const note = `Showing the newest ${alerts.length} of ${total} matching alerts; --limit N (0 for all) shows more.`;
+        await output.write(`${wrap(note, terminal.width)}\n`);
       }
     }
   });

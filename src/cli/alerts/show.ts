@@ -43,7 +43,7 @@ export function renderAlert(alert: AlertDetail, color: boolean): string {
     ['Entity ids', `${p.entity_id ?? '?'} ← parent ${p.parent.entity_id ?? '?'}`],
     ['Rule', `${alert.rule.name} — ${alert.rule.id} v${alert.rule.version}${alert.rule_context.source ? ` (${alert.rule_context.source})` : ''}`],
   ];
-  const heading = (text: string): string => `\n${paint(text, 'bold', color)}\n`;
+  const heading = (text: string): string => `\n${paint(text, 'bold', color)}`;
   const lines = [paint(`Alert ${alert.id}: ${alert.rule.name}`, 'bold', color), ''];
   for (const [label, value] of facts) {
     if (value !== null && value !== '') lines.push(`  ${label.padEnd(13)} ${printable(value)}`);

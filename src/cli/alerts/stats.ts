@@ -4,7 +4,7 @@ import { shortTime } from './alert-formats.js';
 import { openStoreForReading, withStore } from './open-store.js';
 import { Output } from './output.js';
 import { renderTable, type Column } from './table.js';
-import { paint, terminalStyle, type TerminalStyle } from './terminal.js';
+import { paint, terminalStyle, wrap, type TerminalStyle } from './terminal.js';
 
 export const STATS_FORMATS = ['table', 'json'] as const;
 export type StatsFormat = (typeof STATS_FORMATS)[number];
@@ -41,6 +41,7 @@ const count = (get: (r: RuleDayStats) => number, header: string): Column<RuleDay
 
 export function renderStats(stats: StoreStats, windows: readonly SuppressionSummary[], terminal: TerminalStyle): string {
   const bold = (text: string): string => paint(text, 'bold', terminal.color);
+  const prose = (text: string): string => `${wrap(text, terminal.width)}\n`;
   const parts: string[] = [];
   parts.push(bold('Alerts by rule and day (UTC)'));
   if (stats.byRuleAndDay.length === 0) {
@@ -66,8 +67,10 @@ export function renderStats(stats: StoreStats, windows: readonly SuppressionSumm
   }
   const t = stats.totals;
   parts.push(
-    `Total: ${t.alerts} alerts (${t.open} open, ${t.acknowledged} acknowledged, ${t.resolved} resolved); ` +
-      `${t.merged} merged into them, ${t.suppressed} suppressed over max_signals.\n`,
+    prose(
+      `Total: ${t.alerts} alerts (${t.open} open, ${t.acknowledged} acknowledged, ${t.resolved} resolved); ` +
+        `${t.merged} merged into them, ${t.suppressed} suppressed over max_signals.`,
+    ),
   );
   if (windows.length > 0) {
     parts.push(bold(`Throttled windows (latest ${Math.min(WINDOWS_SHOWN, windows.length)} of ${windows.length})`));
@@ -88,14 +91,16 @@ export function renderStats(stats: StoreStats, windows: readonly SuppressionSumm
   }
   const drops = stats.drops.filter((d) => d.count > 0);
   parts.push(
-    drops.length === 0
-      ? 'Dropped events: none recorded.\n'
-      : `Dropped events: ${drops.map((d) => `${d.day} ${d.count}`).join(', ')} (the agent missed these; see its log).\n`,
+    prose(
+      drops.length === 0
+        ? 'Dropped events: none recorded.'
+        : `Dropped events: ${drops.map((d) => `${d.day} ${d.count}`).join(', ')} (the agent missed these; see its log).`,
+    ),
   );
   const kinds = Object.entries(stats.agentEvents);
-  if (kinds.length > 0) parts.push(`Agent events: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}.\n`);
+  if (kinds.length > 0) parts.push(prose(`Agent events: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}.`));
   const span = stats.oldest && stats.newest ? `, alerts from ${shortTime(stats.oldest)} to ${shortTime(stats.newest)} UTC` : '';
-  parts.push(`Database: ${formatBytes(stats.sizeBytes)}${span}.\n`);
+  parts.push(prose(`Database: ${formatBytes(stats.sizeBytes)}${span}.`));
   return parts.join('\n');
 }
 

@@ -51,3 +51,19 @@ export function printable(text: string): string {
     return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
   });
 }
+
+/** Word-wraps prose to `width` columns (words longer than a line stay whole on their own line). */
+export function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && [...line].length + 1 + [...word].length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
