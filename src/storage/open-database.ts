@@ -58,13 +58,14 @@ function openForReading(file: string, options: OpenDatabaseOptions): OpenedDatab
   try {
     const version = schemaVersion(db);
     if (version > SCHEMA_VERSION) migrate(db); // throws the "too new" error with its advice
+    if (version === 0) {
+      throw new StoreError('E_IO_NOT_ALERT_DB', `${file} is not an emondguard alert database (it has no schema); check the --db path`);
+    }
     if (version < SCHEMA_VERSION) {
       throw new StoreError(
         'E_STORE_SCHEMA_OLD',
-        version === 0
-          ? `${file} is not an emondguard alert database (it has no schema); check the --db path`
-          : `${file} has schema version ${version}, older than this emondguard (${SCHEMA_VERSION}); ` +
-              'restart the agent or run `emondguard alerts prune` (which opens it for writing) to upgrade it',
+        `${file} has schema version ${version}, older than this emondguard (${SCHEMA_VERSION}); ` +
+          'restart the agent or run `emondguard alerts prune` (which opens it for writing) to upgrade it',
       );
     }
     return { db, migrated: { from: version, to: version } };
@@ -139,6 +140,10 @@ function prepareWritable(db: Database.Database, options: OpenDatabaseOptions): {
     const rows = db.pragma(check === 'full' ? 'integrity_check' : 'quick_check') as Array<Record<string, string>>;
     const problems = rows.map((row) => Object.values(row)[0]).filter((value) => value !== 'ok');
     if (problems.length > 0) throw new CorruptDatabase(`integrity check failed: ${problems.slice(0, 3).join('; ')}`);
+  }
+  if (!fresh && schemaVersion(db) === 0 && db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get() !== 0) {
+    // Someone else's SQLite file (a wrong --db): adding our tables to it would damage it.
+    throw new StoreError('E_IO_NOT_ALERT_DB', `${db.name} is a SQLite database of another program, not an emondguard alert database; check the --db path`);
   }
   return migrate(db);
 }

@@ -9,6 +9,8 @@ export type StoreErrorCode =
   | 'E_IO_DB_MISSING'
   /** The file or its directory cannot be opened or created (permissions, read-only volume…). */
   | 'E_IO_DB_OPEN'
+  /** The file is a SQLite database but not an emondguard one (a wrong --db path). */
+  | 'E_IO_NOT_ALERT_DB'
   /** The database is corrupt and this connection may not repair it (read-only). */
   | 'E_STORE_CORRUPT'
   /** The file was written by a newer emondguard. */

@@ -76,3 +76,18 @@ describe('a corrupt database', () => {
     expect(quarantinedFiles(file)).toEqual([]);
   });
 });
+
+describe('a database of another program', () => {
+  it('is refused, not migrated into, when opened for writing', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const file = tempDbPath();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const other = new Database(file);
+    other.exec('CREATE TABLE photos (id INTEGER PRIMARY KEY)');
+    other.close();
+    expect(() => AlertStore.open(file)).toThrow(/SQLite database of another program/);
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()).toEqual(['photos']);
+    check.close();
+  });
+});
