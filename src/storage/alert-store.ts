@@ -95,6 +95,8 @@ export class AlertStore {
   private readonly statements = new Map<string, Database.Statement>();
   /** rules.ecs → rules.id for the rule blocks this connection has written. */
   private readonly ruleIds = new Map<string, number>();
+  /** The same, by the identity of a document's rule and threat objects. */
+  private ruleIdsByObject = new WeakMap<object, WeakMap<object, number>>();
 
   static open(file: string, options: AlertStoreOptions = {}): AlertStore {
     return new AlertStore(file, options);
@@ -131,6 +133,7 @@ export class AlertStore {
     } catch (error) {
       // Rule rows inserted in the rolled-back transaction are gone; forget their ids.
       this.ruleIds.clear();
+      this.ruleIdsByObject = new WeakMap();
       throw new StoreError(
         'E_STORE_WRITE',
         `could not write to ${this.file}: ${(error as Error).message}; check free disk space and that no other ` +
@@ -286,9 +289,19 @@ export class AlertStore {
   }
 
   private ruleRef(document: AlertDocument, context: RuleContext | undefined): number {
+    // The alert builder hands the same rule and threat objects to every alert of a rule, so an
+    // identity hit skips serialising ~1 KB per alert; anything else is matched by its JSON.
+    const byThreat = this.ruleIdsByObject.get(document.rule);
+    const cached = byThreat?.get(document.threat);
+    if (cached !== undefined) return cached;
     const ecs = ruleBlockJson(document);
-    const known = this.ruleIds.get(ecs);
-    if (known !== undefined) return known;
+    const known = this.ruleIds.get(ecs) ?? this.upsertRule(document, ecs, context);
+    if (byThreat) byThreat.set(document.threat, known);
+    else this.ruleIdsByObject.set(document.rule, new WeakMap([[document.threat, known]]));
+    return known;
+  }
+
+  private upsertRule(document: AlertDocument, ecs: string, context: RuleContext | undefined): number {
     const id = this.statement(UPSERT_RULE_SQL).pluck().get({
       rule_id: document.rule.id,
       version: document.rule.version,
