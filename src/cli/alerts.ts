@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
-import { LIST_FORMATS } from './alerts/alert-formats.js';
-import { EXPORT_FORMATS } from './alerts/export.js';
 import { addDbOption, addFilterOptions } from './alerts/filter-options.js';
+import { EXPORT_FORMATS, LIST_FORMATS, SHOW_FORMATS, STATS_FORMATS } from './alerts/formats.js';
 import { choice, parseAlertId, parseDays, parseLimit, parseSize, parseTimeBound } from './alerts/options.js';
-import { SHOW_FORMATS } from './alerts/show.js';
-import { STATS_FORMATS } from './alerts/stats.js';
 
 /**
  * `emondguard alerts …`: the administrators' view of the alert database. Each action imports its

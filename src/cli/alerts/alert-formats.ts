@@ -1,11 +1,10 @@
 import type { AlertSummary } from '../../storage/alert-rows.js';
 import type { Severity } from '../../rules/rule.js';
+import type { ListFormat } from './formats.js';
 import { renderTable, type Column } from './table.js';
 import type { Style, TerminalStyle } from './terminal.js';
 
 /** The renderings of `alerts list`: table (people), json, ndjson (scripts), csv (spreadsheets). */
-export const LIST_FORMATS = ['table', 'json', 'ndjson', 'csv'] as const;
-export type ListFormat = (typeof LIST_FORMATS)[number];
 
 const SEVERITY_STYLE: Record<Severity, Style | undefined> = {
   low: 'cyan',

@@ -1,9 +1,8 @@
+import type { ExportFormat } from './formats.js';
 import { toFilter, type FilterFlags } from './filter-options.js';
 import { openStoreForReading, withStore } from './open-store.js';
 import { Output } from './output.js';
 
-export const EXPORT_FORMATS = ['ecs-ndjson'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportFlags extends FilterFlags {
   format: ExportFormat;

@@ -1,5 +1,6 @@
 import type { AlertFilter } from '../../storage/alert-filter.js';
-import { formatAlerts, type ListFormat } from './alert-formats.js';
+import { formatAlerts } from './alert-formats.js';
+import type { ListFormat } from './formats.js';
 import { toFilter, type FilterFlags } from './filter-options.js';
 import { openStoreForReading, withStore } from './open-store.js';
 import { Output } from './output.js';

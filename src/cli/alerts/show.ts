@@ -2,12 +2,11 @@ import { UsageError } from '../../errors.js';
 import type { ThreatMapping } from '../../rules/rule.js';
 import type { AlertDetail } from '../../storage/alert-rows.js';
 import { shortTime } from './alert-formats.js';
+import type { ShowFormat } from './formats.js';
 import { openStoreForReading, withStore } from './open-store.js';
 import { Output } from './output.js';
 import { paint, printable, terminalStyle } from './terminal.js';
 
-export const SHOW_FORMATS = ['text', 'json'] as const;
-export type ShowFormat = (typeof SHOW_FORMATS)[number];
 
 export interface ShowFlags {
   db?: string;

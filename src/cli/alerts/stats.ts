@@ -1,13 +1,12 @@
 import type { SuppressionSummary } from '../../storage/alert-store.js';
 import type { RuleDayStats, StoreStats } from '../../storage/store-stats.js';
 import { shortTime } from './alert-formats.js';
+import type { StatsFormat } from './formats.js';
 import { openStoreForReading, withStore } from './open-store.js';
 import { Output } from './output.js';
 import { renderTable, type Column } from './table.js';
 import { paint, terminalStyle, wrap, type TerminalStyle } from './terminal.js';
 
-export const STATS_FORMATS = ['table', 'json'] as const;
-export type StatsFormat = (typeof STATS_FORMATS)[number];
 
 export interface StatsFlags {
   db?: string;
