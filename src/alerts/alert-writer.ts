@@ -100,12 +100,6 @@ export class AlertWriter {
     this.requestFlush();
   }
 
-  /** Queues throttling counts; they are also collected from `takeSummaries` at each commit. */
-  addSummaries(deltas: readonly SuppressionDelta[]): void {
-    this.summaries.push(...deltas);
-    this.requestFlush();
-  }
-
   /**
    * Commits everything queued, now. Returns true when the store has it all; on failure the
    * batch stays queued, a retry is scheduled, and false is returned.
