@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { registerAlertsCommand } from './alerts.js';
 import { registerRulesCommand } from './rules.js';
 
 /**
  * Each command lives in its own file and exports a `register…Command(program)` function; this
  * list is the only place that knows them all.
  */
-const registrations: ReadonlyArray<(program: Command) => void> = [registerRulesCommand];
+const registrations: ReadonlyArray<(program: Command) => void> = [registerRulesCommand, registerAlertsCommand];
 
 export function buildProgram(): Command {
   const program = new Command('emondguard')
