@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { registerAlertsCommand } from './alerts.js';
 import { registerConfigCommand } from './config.js';
+import { registerRulesCommand } from './rules.js';
 import { registerStatusCommand } from './status.js';
 
 /**
@@ -8,7 +10,9 @@ import { registerStatusCommand } from './status.js';
  * list is the only place that knows them all.
  */
 const registrations: ReadonlyArray<(program: Command) => void> = [
+  registerAlertsCommand,
   registerConfigCommand,
+  registerRulesCommand,
   registerStatusCommand,
 ];
 
@@ -21,7 +25,10 @@ export function buildProgram(): Command {
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (text, write) => write(`emondguard: ${text.replace(/^error: /, '')}`) });
+    .configureOutput({ outputError: (text, write) => write(`emondguard: ${text.replace(/^error: /, '')}`) })
+    // Set before the commands are registered so subcommands inherit it: a usage error in
+    // `emondguard rules check` must reach main's exit-code mapping (2), not exit 1 from commander.
+    .exitOverride();
   for (const register of registrations) register(program);
   return program;
 }

@@ -9,7 +9,7 @@ import { changedKeys, resolveConfig } from '../../src/config/resolve.js';
 import { runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'emondguard-config-'));
-const paths = defaultPaths({ platform: 'darwin', isRoot: true, home: '/var/root', env: {} });
+const paths = defaultPaths({ platform: 'darwin', uid: 0, home: '/var/root', env: {} });
 
 function writeJson(name: string, value: unknown): string {
   const file = path.join(dir, name);
@@ -37,11 +37,12 @@ describe('default paths', () => {
   });
 
   it('uses per-user folders when not root, and honours EMONDGUARD_DB', () => {
-    const user = defaultPaths({ platform: 'darwin', isRoot: false, home: '/Users/ada', env: {} });
+    const user = defaultPaths({ platform: 'darwin', uid: 501, home: '/Users/ada', env: {} });
     expect(user.database).toBe('/Users/ada/Library/Application Support/emondguard/alerts.db');
-    const linux = defaultPaths({ platform: 'linux', isRoot: false, home: '/home/ada', env: { XDG_STATE_HOME: '/x/state' } });
-    expect(linux.database).toBe('/x/state/emondguard/alerts.db');
-    const overridden = defaultPaths({ platform: 'darwin', isRoot: true, home: '/var/root', env: { EMONDGUARD_DB: '/tmp/a.db' } });
+    const linux = defaultPaths({ platform: 'linux', uid: 1000, home: '/home/ada', env: { XDG_DATA_HOME: '/x/data', XDG_CONFIG_HOME: '/x/config' } });
+    expect(linux.database).toBe('/x/data/emondguard/alerts.db');
+    expect(linux.configFile).toBe('/x/config/emondguard/config.json');
+    const overridden = defaultPaths({ platform: 'darwin', uid: 0, home: '/var/root', env: { EMONDGUARD_DB: '/tmp/a.db' } });
     expect(overridden.database).toBe('/tmp/a.db');
   });
 });
@@ -61,7 +62,7 @@ describe('precedence', () => {
   });
 
   it('reads the default file only when present, and requires an explicit --config file', () => {
-    const absent = defaultPaths({ platform: 'darwin', isRoot: false, home: dir, env: {} });
+    const absent = defaultPaths({ platform: 'darwin', uid: 501, home: dir, env: {} });
     expect(loadConfig({ paths: absent }).origins.source).toBe('default');
     expect(() => loadConfig({ paths: absent, configPath: path.join(dir, 'missing.json') })).toThrow(/does not exist/);
   });
