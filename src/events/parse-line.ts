@@ -3,21 +3,15 @@ import { looksLikeEcsDocument, parseEcsDocument } from './ecs/parse-ecs.js';
 import { looksLikeEsloggerMessage, parseEsloggerMessage } from './eslogger/parse-eslogger.js';
 import { isJsonObject } from './json-fields.js';
 import type { ParsedLine } from './parsed-line.js';
-import { blankStatBlocks } from './stat-blocks.js';
-
-export interface ParseLineOptions {
-  /** Blank eslogger `stat` blocks before JSON.parse (same results, less work); on by default. */
-  blankStats?: boolean;
-}
 
 /**
  * One input line, in whichever format it is (detected per line, so a file may mix eslogger
  * messages and ECS documents). Throws only EventParseError.
  */
-export function parseLine(line: string, options: ParseLineOptions = {}): ParsedLine {
+export function parseLine(line: string): ParsedLine {
   let value: unknown;
   try {
-    value = JSON.parse(options.blankStats === false ? line : blankStatBlocks(line));
+    value = JSON.parse(line);
   } catch (error) {
     throw new EventParseError('invalid_json', `not valid JSON (${(error as Error).message})`, { cause: error });
   }

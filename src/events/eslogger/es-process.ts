@@ -1,15 +1,17 @@
 import {
+  absent,
+  bad,
   fieldPath,
+  isJsonObject,
   missing,
-  optionalBoolean,
-  optionalCount,
-  optionalObject,
-  optionalString,
-  requireObject,
-  requireString,
+  objectField,
+  optionalBooleanField,
+  optionalCountField,
+  optionalObjectField,
+  optionalStringField,
+  stringField,
   type JsonObject,
 } from '../json-fields.js';
-import { isJsonObject, bad } from '../json-fields.js';
 import { parseAuditToken, type AuditToken } from './audit-token.js';
 
 /**
@@ -18,11 +20,9 @@ import { parseAuditToken, type AuditToken } from './audit-token.js';
  * as an ES client must (reading them earlier is reading garbage); the version table is in
  * ESMessage.h: tty ≥ 2, start_time ≥ 3, responsible and parent audit tokens ≥ 4.
  */
-export interface EsProcess {
-  token: AuditToken;
+export interface EsProcess extends EsProcessIdentity {
   ppid?: number;
   originalPpid?: number;
-  executable: string;
   executableTruncated?: boolean;
   signingId?: string;
   teamId?: string;
@@ -31,8 +31,6 @@ export interface EsProcess {
   codesigningFlags?: number;
   /** Path of the controlling terminal (version ≥ 2). */
   tty?: string;
-  /** Time of the fork that created the process (version ≥ 3). */
-  startTime?: string;
   responsibleToken?: AuditToken;
   parentToken?: AuditToken;
 }
@@ -41,46 +39,42 @@ export interface EsProcess {
 export interface EsProcessIdentity {
   token: AuditToken;
   executable: string;
+  /** Time of the fork that created the process (version ≥ 3). */
   startTime?: string;
 }
 
 export function parseEsProcess(value: unknown, path: string, version: number): EsProcess {
   const raw = asProcessObject(value, path);
-  const identity = parseEsProcessIdentity(raw, path, version);
-  const process: EsProcess = { token: identity.token, executable: identity.executable };
-  if (identity.startTime !== undefined) process.startTime = identity.startTime;
+  const process: EsProcess = readIdentity(raw, path, version);
 
-  const ppid = optionalCount(raw, 'ppid', path);
+  const ppid = optionalCountField(raw['ppid'], path, 'ppid');
   if (ppid !== undefined) process.ppid = ppid;
-  const originalPpid = optionalCount(raw, 'original_ppid', path);
+  const originalPpid = optionalCountField(raw['original_ppid'], path, 'original_ppid');
   if (originalPpid !== undefined) process.originalPpid = originalPpid;
-  const truncated = optionalBoolean(requireObject(raw, 'executable', path), 'path_truncated', fieldPath(path, 'executable'));
+  const executable = raw['executable'] as JsonObject; // checked by readIdentity
+  const truncated = optionalBooleanField(executable['path_truncated'], fieldPath(path, 'executable'), 'path_truncated');
   if (truncated !== undefined) process.executableTruncated = truncated;
   // eslogger prints an absent signing or team id as null, and platform binaries have an empty team id.
-  const signingId = optionalString(raw, 'signing_id', path);
+  const signingId = optionalStringField(raw['signing_id'], path, 'signing_id');
   if (signingId) process.signingId = signingId;
-  const teamId = optionalString(raw, 'team_id', path);
+  const teamId = optionalStringField(raw['team_id'], path, 'team_id');
   if (teamId) process.teamId = teamId;
-  const cdhash = optionalString(raw, 'cdhash', path);
+  const cdhash = optionalStringField(raw['cdhash'], path, 'cdhash');
   if (cdhash) process.cdhash = cdhash;
-  const platform = optionalBoolean(raw, 'is_platform_binary', path);
+  const platform = optionalBooleanField(raw['is_platform_binary'], path, 'is_platform_binary');
   if (platform !== undefined) process.isPlatformBinary = platform;
-  const flags = optionalCount(raw, 'codesigning_flags', path);
+  const flags = optionalCountField(raw['codesigning_flags'], path, 'codesigning_flags');
   if (flags !== undefined) process.codesigningFlags = flags;
 
   if (version >= 2) {
-    const tty = optionalObject(raw, 'tty', path);
-    if (tty !== undefined) process.tty = requireString(tty, 'path', fieldPath(path, 'tty'));
+    const tty = optionalObjectField(raw['tty'], path, 'tty');
+    if (tty !== undefined) process.tty = stringField(tty['path'], fieldPath(path, 'tty'), 'path');
   }
   if (version >= 4) {
     const responsible = raw['responsible_audit_token'];
-    if (responsible !== undefined && responsible !== null) {
-      process.responsibleToken = parseAuditToken(responsible, fieldPath(path, 'responsible_audit_token'));
-    }
+    if (!absent(responsible)) process.responsibleToken = parseAuditToken(responsible, fieldPath(path, 'responsible_audit_token'));
     const parent = raw['parent_audit_token'];
-    if (parent !== undefined && parent !== null) {
-      process.parentToken = parseAuditToken(parent, fieldPath(path, 'parent_audit_token'));
-    }
+    if (!absent(parent)) process.parentToken = parseAuditToken(parent, fieldPath(path, 'parent_audit_token'));
   }
   return process;
 }
@@ -91,21 +85,25 @@ export function parseEsProcess(value: unknown, path: string, version: number): E
  * dropped over a field nothing reads.
  */
 export function parseEsProcessIdentity(value: unknown, path: string, version: number): EsProcessIdentity {
-  const raw = asProcessObject(value, path);
+  return readIdentity(asProcessObject(value, path), path, version);
+}
+
+function readIdentity(raw: JsonObject, path: string, version: number): EsProcessIdentity {
   const tokenValue = raw['audit_token'];
-  if (tokenValue === undefined || tokenValue === null) throw missing(path, 'audit_token');
+  if (absent(tokenValue)) throw missing(path, 'audit_token');
   const token = parseAuditToken(tokenValue, fieldPath(path, 'audit_token'));
-  const executable = requireString(requireObject(raw, 'executable', path), 'path', fieldPath(path, 'executable'));
+  const executableObject = objectField(raw['executable'], path, 'executable');
+  const executable = stringField(executableObject['path'], fieldPath(path, 'executable'), 'path');
   const identity: EsProcessIdentity = { token, executable };
   if (version >= 3) {
-    const startTime = optionalString(raw, 'start_time', path);
+    const startTime = optionalStringField(raw['start_time'], path, 'start_time');
     if (startTime !== undefined) identity.startTime = startTime;
   }
   return identity;
 }
 
 function asProcessObject(value: unknown, path: string): JsonObject {
-  if (value === undefined || value === null) {
+  if (absent(value)) {
     const dot = path.lastIndexOf('.');
     throw missing(dot === -1 ? '' : path.slice(0, dot), dot === -1 ? path : path.slice(dot + 1));
   }

@@ -1,14 +1,15 @@
 import { commandLine, entityId, processName } from '../exec-event.js';
 import type { CodeSignature, EcsProcess, ExecEvent, ParentProcess, ProcessAction } from '../exec-event.js';
 import {
+  absent,
   bad,
+  countField,
   missing,
-  optionalCount,
-  optionalObject,
-  requireCount,
-  requireObject,
-  requireString,
-  stringArray,
+  objectField,
+  optionalCountField,
+  optionalObjectField,
+  stringArrayField,
+  stringField,
   type JsonObject,
 } from '../json-fields.js';
 import type { ParsedLine } from '../parsed-line.js';
@@ -39,19 +40,19 @@ export function looksLikeEsloggerMessage(message: JsonObject): boolean {
  * other than exec, fork and exit. Throws EventParseError when the message is malformed.
  */
 export function parseEsloggerMessage(message: JsonObject): ParsedLine {
-  const version = requireCount(message, 'version', '');
+  const version = countField(message['version'], '', 'version');
   if (version < 1) throw bad('version', 'an ES message version ≥ 1', version);
-  const eventObject = requireObject(message, 'event', '');
+  const eventObject = objectField(message['event'], '', 'event');
   const action = actionOf(message, eventObject);
   if ('irrelevant' in action) return { kind: 'irrelevant', format: 'eslogger', reason: action.irrelevant };
   const header = readHeader(message, version);
   switch (action.action) {
     case 'exec':
-      return eventLine(execEvent(message, requireObject(eventObject, 'exec', 'event'), version, header));
+      return eventLine(execEvent(message, objectField(eventObject['exec'], 'event', 'exec'), version, header));
     case 'fork':
-      return eventLine(forkEvent(message, requireObject(eventObject, 'fork', 'event'), version, header));
+      return eventLine(forkEvent(message, objectField(eventObject['fork'], 'event', 'fork'), version, header));
     default:
-      return eventLine(exitEvent(message, requireObject(eventObject, 'exit', 'event'), version, header));
+      return eventLine(exitEvent(message, objectField(eventObject['exit'], 'event', 'exit'), version, header));
   }
 }
 
@@ -88,14 +89,14 @@ interface MessageHeader {
 }
 
 function readHeader(message: JsonObject, version: number): MessageHeader {
-  const header: MessageHeader = { time: requireString(message, 'time', '') };
+  const header: MessageHeader = { time: stringField(message['time'], '', 'time') };
   // seq_num exists from message version 2, global_seq_num from version 4 (ESMessage.h).
   if (version >= 2) {
-    const seqNum = optionalCount(message, 'seq_num', '');
+    const seqNum = optionalCountField(message['seq_num'], '', 'seq_num');
     if (seqNum !== undefined) header.seqNum = seqNum;
   }
   if (version >= 4) {
-    const globalSeqNum = optionalCount(message, 'global_seq_num', '');
+    const globalSeqNum = optionalCountField(message['global_seq_num'], '', 'global_seq_num');
     if (globalSeqNum !== undefined) header.globalSeqNum = globalSeqNum;
   }
   return header;
@@ -105,16 +106,16 @@ function execEvent(message: JsonObject, exec: JsonObject, version: number, heade
   // msg->process is the program *before* the exec, event.exec.target the one after (same pid).
   const target = parseEsProcess(exec['target'], 'event.exec.target', version);
   const before = parseEsProcessIdentity(message['process'], 'process', version);
-  const args = stringArray(exec, 'args', 'event.exec');
+  const args = stringArrayField(exec['args'], 'event.exec', 'args');
   const event = baseEvent('exec', ['start'], header, version, target, args, parentOf(target, 'event.exec.target'));
   event.es.image_before_exec = { pid: before.token.pid, pidversion: before.token.pidversion, executable: before.executable };
   if (version >= 3) {
-    const cwd = optionalObject(exec, 'cwd', 'event.exec');
-    if (cwd !== undefined) event.process.working_directory = requireString(cwd, 'path', 'event.exec.cwd');
+    const cwd = optionalObjectField(exec['cwd'], 'event.exec', 'cwd');
+    if (cwd !== undefined) event.process.working_directory = stringField(cwd['path'], 'event.exec.cwd', 'path');
   }
   if (version >= 2) {
-    const script = optionalObject(exec, 'script', 'event.exec');
-    if (script !== undefined) event.es.script = requireString(script, 'path', 'event.exec.script');
+    const script = optionalObjectField(exec['script'], 'event.exec', 'script');
+    if (script !== undefined) event.es.script = stringField(script['path'], 'event.exec.script', 'path');
   }
   return event;
 }
@@ -138,7 +139,7 @@ function forkEvent(message: JsonObject, fork: JsonObject, version: number, heade
 function exitEvent(message: JsonObject, exit: JsonObject, version: number, header: MessageHeader): ExecEvent {
   const process = parseEsProcess(message['process'], 'process', version);
   const stat = exit['stat'];
-  if (stat === undefined || stat === null) throw missing('event.exit', 'stat');
+  if (absent(stat)) throw missing('event.exit', 'stat');
   if (typeof stat !== 'number' || !Number.isSafeInteger(stat)) throw bad('event.exit.stat', 'a wait status integer', stat);
   const event = baseEvent('exit', ['end'], header, version, process, [], parentOf(process, 'process'));
   event.process.exit_code = exitCodeOf(stat);
