@@ -235,6 +235,11 @@ export class TraceBuilder {
     return target;
   }
 
+  /** Fork then exec, the way a program is started: returns the child after its exec. */
+  spawn(parent: ProcessSpec, childPid: number, executable: string, args: string[] = [executable]): ProcessSpec {
+    return this.exec(this.fork(parent, childPid), executable, args);
+  }
+
   exit(process: ProcessSpec, stat = 0): void {
     this.lines.push(exitLine(process, stat, this.next()));
   }

