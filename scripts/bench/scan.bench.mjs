@@ -22,7 +22,7 @@ const jqProgram = path.join(here, 'emond-child.jq');
 // EMONDGUARD_BENCH_SCALE=0.05 gives a quick trial run; the published figures use 1.
 const SCALE = Number(process.env.EMONDGUARD_BENCH_SCALE ?? 1);
 const SIZES = Object.fromEntries(Object.entries({ jq: 40_000, medium: 400_000, large: 2_000_000 }).map(([k, v]) => [k, Math.round(v * SCALE)]));
-const ROUNDS = { jq: 3, medium: 2, large: 1 };
+const ROUNDS = { jq: 3, medium: 3, large: 1 };
 const RSS_LIMIT_MB = 150;
 
 const log = (text) => process.stderr.write(`[scan bench] ${text}\n`);

@@ -1,9 +1,7 @@
-import { stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { Detector } from '../agent/detector.js';
-import { UsageError } from '../errors.js';
-import { inputErrorFrom } from '../events/errors.js';
-import { EventReader, readInto } from '../events/event-reader.js';
+import { EmondguardError, UsageError } from '../errors.js';
+import { EventReader, inputSize, readInto } from '../events/event-reader.js';
 import { LineStats } from '../events/line-stats.js';
 import { loadRules, loadRuleSet, RuleFileError, type CompiledRule } from '../rules/index.js';
 import { alertOutput, printable, SCAN_FORMATS, type ScanFormat } from './scan-output.js';
@@ -60,7 +58,8 @@ async function scan(inputs: string[], options: ScanOptions): Promise<void> {
   const started = process.hrtime.bigint();
   const detector = new Detector(rules);
   const stats = new LineStats();
-  const output = alertOutput(options.format, guardedStdout());
+  const stdout = new GuardedStdout();
+  const output = alertOutput(options.format, stdout);
   let current: { input: string; reader: EventReader } | undefined;
   const progress = new ScanProgress(process.stderr, {
     position: () => ({
@@ -98,6 +97,7 @@ async function scan(inputs: string[], options: ScanOptions): Promise<void> {
       ruleNames: new Map(rules.map((rule) => [rule.id, rule.name])),
     }),
   );
+  stdout.check();
 }
 
 /**
@@ -115,34 +115,38 @@ function loadScanRules(options: ScanOptions): CompiledRule[] {
 }
 
 /** Sizes for the progress line, checked before any output so a typo fails before the scan starts. */
-async function inputSizes(inputs: string[]): Promise<Map<string, number>> {
-  const sizes = new Map<string, number>();
-  for (const input of inputs) {
-    if (input === '-') continue;
-    try {
-      const info = await stat(input);
-      if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      sizes.set(input, info.size);
-    } catch (error) {
-      throw inputErrorFrom(error, input);
-    }
-  }
+async function inputSizes(inputs: string[]): Promise<Map<string, number | undefined>> {
+  const sizes = new Map<string, number | undefined>();
+  for (const input of inputs) sizes.set(input, await inputSize(input));
   return sizes;
 }
 
 /**
  * stdout that tolerates its reader going away (`scan … | head`): after EPIPE further alerts are
- * dropped instead of crashing, and the scan still finishes and prints its summary.
+ * dropped instead of crashing, and the scan still finishes and prints its summary. Any other
+ * write failure (a full disk) is kept and reported once the scan is done.
  */
-function guardedStdout(): { write(text: string): void } {
-  let closed = false;
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') closed = true;
-    else throw error;
-  });
-  return {
-    write(text: string) {
-      if (!closed) process.stdout.write(text);
-    },
-  };
+class GuardedStdout {
+  private closed = false;
+  failure: Error | undefined;
+
+  constructor() {
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      this.closed = true;
+      if (error.code !== 'EPIPE') this.failure ??= error;
+    });
+  }
+
+  write(text: string): void {
+    if (!this.closed) process.stdout.write(text);
+  }
+
+  /** Throws an E_IO error (exit 2) if alerts could not be written. */
+  check(): void {
+    if (this.failure !== undefined) {
+      throw new EmondguardError('E_IO_WRITE', `cannot write the alerts to standard output: ${this.failure.message}`, {
+        cause: this.failure,
+      });
+    }
+  }
 }

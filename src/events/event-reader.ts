@@ -82,6 +82,21 @@ function isBlank(text: string): boolean {
   return text.charCodeAt(0) !== 0x7b && text.trim().length === 0;
 }
 
+/**
+ * Checks that an input can be read and returns its size in bytes (undefined for stdin, `-`), so
+ * a command can reject a mistyped path before it produces any output.
+ */
+export async function inputSize(input: string): Promise<number | undefined> {
+  if (input === '-') return undefined;
+  try {
+    const info = await stat(input);
+    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    return info.size;
+  } catch (error) {
+    throw inputErrorFrom(error, input);
+  }
+}
+
 /** Chunk size for file reads: large enough that per-chunk overhead vanishes, small enough to stay flat. */
 const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -94,12 +109,7 @@ export async function readInto(reader: EventReader, input: string, stdin: Readab
   if (input === '-') {
     stream = stdin;
   } else {
-    try {
-      const info = await stat(input);
-      if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    } catch (error) {
-      throw inputErrorFrom(error, input);
-    }
+    await inputSize(input);
     stream = createReadStream(input, { highWaterMark: READ_CHUNK_BYTES });
   }
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;

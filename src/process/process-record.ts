@@ -19,6 +19,8 @@ export interface ProcessRecord {
   image: 'fork' | 'exec' | 'snapshot' | 'forker';
   /** The tree's event tick at the process's exit; undefined while it runs. */
   exitedAt: number | undefined;
+  /** The tick at which the record last moved to the most-recent end (see ProcessTree.touch). */
+  touchedAt: number;
 }
 
 /** One entry of the native addon's process list at start-up (`proc_listpids` + `proc_pidpath`). */

@@ -92,6 +92,7 @@ export class ProcessTree {
         ppid: entry.ppid,
         image: 'snapshot',
         exitedAt: undefined,
+        touchedAt: this.tick,
       });
       this.counters.seeded++;
     }
@@ -177,10 +178,10 @@ export class ProcessTree {
     switch (event.event.action) {
       case 'fork':
         this.learnForker(process.parent, es.parent_pidversion);
-        this.store(recordOf(event, 'fork'));
+        this.store(recordOf(event, 'fork', this.tick));
         return;
       case 'exec':
-        this.store(recordOf(event, 'exec'));
+        this.store(recordOf(event, 'exec', this.tick));
         return;
       case 'exit':
         this.markExited(process.pid, es.pidversion);
@@ -206,6 +207,7 @@ export class ProcessTree {
       ppid: undefined,
       image: 'forker',
       exitedAt: undefined,
+      touchedAt: this.tick,
     });
   }
 
@@ -248,14 +250,21 @@ export class ProcessTree {
     }
   }
 
-  /** Map iteration order is insertion order: re-inserting makes a record the most recent. */
+  /**
+   * Map iteration order is insertion order: re-inserting makes a record the most recent. A record
+   * moved within the last capacity/2 events is left in place — it cannot reach the eviction end
+   * before at least that many newer records arrive — so hot parents (launchd, a shell) do not pay
+   * two map operations on every child.
+   */
   private touch(record: ProcessRecord): void {
+    if (this.tick - record.touchedAt < this.capacity / 2) return;
+    record.touchedAt = this.tick;
     this.records.delete(record.pid);
     this.records.set(record.pid, record);
   }
 }
 
-function recordOf(event: ExecEvent, image: 'fork' | 'exec'): ProcessRecord {
+function recordOf(event: ExecEvent, image: 'fork' | 'exec', tick: number): ProcessRecord {
   const { process } = event;
   return {
     pid: process.pid,
@@ -267,6 +276,7 @@ function recordOf(event: ExecEvent, image: 'fork' | 'exec'): ProcessRecord {
     ppid: process.parent.pid,
     image,
     exitedAt: undefined,
+    touchedAt: tick,
   };
 }
 

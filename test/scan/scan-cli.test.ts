@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AlertDocument } from '../../src/alerts/alert-document.js';
-import { runCli } from '../helpers/cli.js';
+import { CLI_PATH, runCli } from '../helpers/cli.js';
 import { TraceBuilder, type MessageOptions, type ProcessSpec } from '../helpers/eslogger.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'emondguard-scan-'));
@@ -254,6 +256,20 @@ describe('emondguard scan (inputs and formats)', () => {
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([]);
     expect(result.stderr).toMatch(/alerts: 0\n$/);
+  });
+
+  it('keeps going and exits 0 when the reader of stdout goes away (scan | head)', async () => {
+    const s = new Scenarios();
+    for (let i = 0; i < 400; i++) s.spawn('/sbin/emond', '/bin/sh', ['sh', '-c', `echo ${'x'.repeat(200)} ${i}`]);
+    const file = write('many.ndjson', s.trace.text());
+    const child = spawn(process.execPath, [CLI_PATH, 'scan', '--format', 'ndjson', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    // Read one chunk, then close the pipe like `head -1` does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(stderr).toContain('alerts: 400');
   });
 
   it.each([

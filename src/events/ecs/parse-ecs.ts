@@ -50,6 +50,7 @@ export function parseEcsDocument(input: JsonObject): ParsedLine {
     event: { kind: 'event', category: ['process'], type: types, action, module: 'ecs' },
     host: { os: { type: 'macos' } },
     process: processOf(fields),
+    // An empty user id says "not in the document"; never a guess.
     user: { id: optionalText(fields, 'user.id') ?? '' },
     // ECS has no ES message version; 0 says "not from Endpoint Security".
     es: { message_version: 0 },
