@@ -5,13 +5,14 @@ import type { ExecEvent } from '../../src/events/exec-event.js';
 import { parseLine } from '../../src/events/parse-line.js';
 import { ProcessTree } from '../../src/process/process-tree.js';
 import type { CompiledRule } from '../../src/rules/rule.js';
+import { EMOND_RULE_ID, EMOND_THREAT } from '../helpers/alerts.js';
 import { TraceBuilder } from '../helpers/eslogger.js';
 
 /** A hand-made rule standing in for the EQL engine: emond's shell, interpreter or utility children. */
 function emondRule(overrides: Partial<CompiledRule> = {}): CompiledRule {
   const children = /^(bash|sh|zsh|curl|python.*)$/i;
   return {
-    id: '3e3d15c6-1509-479a-b125-21718372157e',
+    id: EMOND_RULE_ID,
     name: 'Suspicious Emond Child Process',
     version: 108,
     description: 'emond started a shell, an interpreter or a utility.',
@@ -25,20 +26,7 @@ function emondRule(overrides: Partial<CompiledRule> = {}): CompiledRule {
     author: ['Elastic'],
     license: 'Elastic License v2',
     false_positives: [],
-    threat: [
-      {
-        framework: 'MITRE ATT&CK',
-        tactic: { id: 'TA0003', name: 'Persistence', reference: 'https://attack.mitre.org/tactics/TA0003/' },
-        technique: [
-          {
-            id: 'T1546',
-            name: 'Event Triggered Execution',
-            reference: 'https://attack.mitre.org/techniques/T1546/',
-            subtechnique: [{ id: 'T1546.014', name: 'Emond', reference: 'https://attack.mitre.org/techniques/T1546/014/' }],
-          },
-        ],
-      },
-    ],
+    threat: structuredClone(EMOND_THREAT),
     query: 'process where process.parent.name : "emond" and process.name : (…)',
     source: 'builtin:persistence_emond_rules_process_execution.toml',
     category: 'process',
@@ -78,7 +66,7 @@ describe('Detector', () => {
     ]);
     expect(detector.counters.events).toBe(6);
     expect(detector.counters.alerts).toBe(2);
-    expect(detector.counters.alertsByRule.get('3e3d15c6-1509-479a-b125-21718372157e')).toBe(2);
+    expect(detector.counters.alertsByRule.get(EMOND_RULE_ID)).toBe(2);
   });
 
   it('returns a fresh empty array when nothing matches', () => {
@@ -137,7 +125,7 @@ describe('buildAlert', () => {
       risk_score: 47,
     });
     expect(alert.rule).toEqual({
-      id: '3e3d15c6-1509-479a-b125-21718372157e',
+      id: EMOND_RULE_ID,
       name: 'Suspicious Emond Child Process',
       version: 108,
       severity: 'medium',
