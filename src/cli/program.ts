@@ -3,6 +3,7 @@ import { VERSION } from '../version.js';
 import { registerAlertsCommand } from './alerts.js';
 import { registerConfigCommand } from './config.js';
 import { registerRulesCommand } from './rules.js';
+import { registerScanCommand } from './scan.js';
 import { registerStatusCommand } from './status.js';
 
 /**
@@ -13,6 +14,7 @@ const registrations: ReadonlyArray<(program: Command) => void> = [
   registerAlertsCommand,
   registerConfigCommand,
   registerRulesCommand,
+  registerScanCommand,
   registerStatusCommand,
 ];
 
