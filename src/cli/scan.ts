@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
 import { Detector } from '../agent/detector.js';
+import type { AlertDocument } from '../alerts/alert-document.js';
+import type { RecordSummary } from '../alerts/record-alerts.js';
 import { EmondguardError, UsageError } from '../errors.js';
 import { EventReader, inputSize, readInto } from '../events/event-reader.js';
 import { LineStats } from '../events/line-stats.js';
@@ -12,6 +14,7 @@ interface ScanOptions {
   rules: string[];
   builtinRules: boolean;
   format: ScanFormat;
+  db?: string;
 }
 
 export function registerScanCommand(program: Command): void {
@@ -29,6 +32,7 @@ export function registerScanCommand(program: Command): void {
     )
     .option('--no-builtin-rules', 'use only the rules given with --rules')
     .addOption(new Option('--format <format>', 'alert output on stdout').choices(SCAN_FORMATS).default('table'))
+    .option('--db <path>', 'also store the alerts (throttled as the agent does) in this alert database, created if missing, for `emondguard alerts`')
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -36,6 +40,7 @@ export function registerScanCommand(program: Command): void {
         '  emondguard scan trace.ndjson\n' +
         '  emondguard scan --format ndjson --rules ./my-rules trace-*.ndjson > alerts.ndjson\n' +
         '  zcat old.ndjson.gz | emondguard scan -\n' +
+        '  emondguard scan --db hunt.db trace.ndjson && emondguard alerts list --db hunt.db\n' +
         '\nExit status: 0 when the scan completed (alerts or not), 2 on usage or input/output errors.',
     )
     .action(async (inputs: string[], options: ScanOptions) => {
@@ -60,6 +65,7 @@ async function scan(inputs: string[], options: ScanOptions): Promise<void> {
   const stats = new LineStats();
   const stdout = new GuardedStdout();
   const output = alertOutput(options.format, stdout);
+  const recorder = options.db === undefined ? undefined : await openScanRecorder(options.db, rules);
   let current: { input: string; reader: EventReader } | undefined;
   const progress = new ScanProgress(process.stderr, {
     position: () => ({
@@ -75,17 +81,25 @@ async function scan(inputs: string[], options: ScanOptions): Promise<void> {
     for (const input of inputs) {
       const reader = new EventReader(
         (event) => {
-          for (const alert of detector.process(event)) output.write(alert);
+          for (const alert of detector.process(event)) {
+            output.write(alert);
+            recorder?.record(alert);
+          }
         },
         { input, stats },
       );
       current = { input, reader };
       await readInto(reader, input);
     }
+  } catch (error) {
+    // Whatever was found before the failure is still stored, then the failure is reported.
+    await recorder?.close().catch(() => undefined);
+    throw error;
   } finally {
     progress.stop();
   }
   output.end();
+  const stored = await recorder?.close();
   process.stderr.write(
     formatSummary({
       inputs: inputs.length,
@@ -97,7 +111,37 @@ async function scan(inputs: string[], options: ScanOptions): Promise<void> {
       ruleNames: new Map(rules.map((rule) => [rule.id, rule.name])),
     }),
   );
+  if (stored) process.stderr.write(formatStored(stored));
   stdout.check();
+}
+
+/** The alert store for `--db`, loaded only when asked for so a plain scan never opens SQLite. */
+async function openScanRecorder(dbPath: string, rules: readonly CompiledRule[]) {
+  const { openAlertRecorder } = await import('../alerts/record-alerts.js');
+  const recorder = openAlertRecorder({ dbPath });
+  const byId = new Map(rules.map((rule) => [rule.id, rule]));
+  return {
+    record(alert: AlertDocument): void {
+      const rule = byId.get(alert.rule.id);
+      if (rule) recorder.record(alert, rule);
+    },
+    close: () => recorder.close(),
+  };
+}
+
+/** A path as it can be pasted into a shell. */
+function shellQuoted(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+function formatStored(summary: RecordSummary): string {
+  const lines = [
+    `stored in ${summary.dbPath}: ${summary.kept} new alert(s), ${summary.merged} merged into identical ones, ` +
+      `${summary.suppressed} suppressed by max_signals`,
+  ];
+  if (summary.quarantinedTo) lines.push(`the database was corrupt: moved aside to ${summary.quarantinedTo}, a new one was started`);
+  lines.push(`review them: emondguard alerts list --db ${shellQuoted(summary.dbPath)}`);
+  return `${lines.join('\n')}\n`;
 }
 
 /**
