@@ -2,13 +2,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "client_options.h"
 #include "es_session.h"
 #include "event_pipeline.h"
-#include "event_to_js.h"
+#include "batch_encoding.h"
 
 namespace emondguard {
 
@@ -28,6 +30,8 @@ struct ClientRun {
   std::atomic<uint64_t> batches{0};
   std::atomic<uint64_t> callbackErrors{0};
   std::atomic<int> batchesInFlight{0};
+  std::mutex inFlightMutex;
+  std::condition_variable inFlightDropped;
 };
 
 namespace {
@@ -68,23 +72,24 @@ Napi::Object dropInfo(Napi::Env env, ClientRun &run) {
 // (process exit): then the batch is only freed.
 void callJs(Napi::Env env, Napi::Function onBatch, std::shared_ptr<ClientRun> *context, Batch *batch) {
   ClientRun &run = **context;
-  run.batchesInFlight.fetch_sub(1, std::memory_order_acq_rel);
+  if (run.batchesInFlight.fetch_sub(1, std::memory_order_acq_rel) == kMaxBatchesInFlight) {
+    std::lock_guard<std::mutex> lock(run.inFlightMutex);  // the delivery thread may be waiting for room
+    run.inFlightDropped.notify_one();
+  }
   if (env == nullptr || onBatch.IsEmpty()) {
     freeBatch(batch);
     return;
   }
   try {
     Napi::HandleScope scope(env);
-    EventObjectBuilder builder(env);
-    Napi::Array events = Napi::Array::New(env, batch->size());
-    for (uint32_t i = 0; i < batch->size(); ++i) events.Set(i, builder.build(*(*batch)[i]));
+    const EncodedBatch encoded = encodeBatch(env, *batch);
     const size_t count = batch->size();
     freeBatch(batch);
     batch = nullptr;
     run.delivered.fetch_add(count, std::memory_order_relaxed);
     run.batches.fetch_add(1, std::memory_order_relaxed);
     try {
-      onBatch.Call({events, dropInfo(env, run)});
+      onBatch.Call({encoded.numbers, encoded.strings, dropInfo(env, run)});
     } catch (const Napi::Error &error) {
       reportCallbackError(run, env, error.Value());
     }
@@ -105,9 +110,12 @@ void deliveryLoop(ClientRun *run, DeliveryFunction tsfn) {
   const size_t batchSize = pipeline.options().batchSize;
   while (pipeline.waitForBatch()) {
     // Bound what waits for JavaScript; once closed, flush everything that was already received.
-    while (run->batchesInFlight.load(std::memory_order_acquire) >= kMaxBatchesInFlight &&
-           !pipeline.closed()) {
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    {
+      std::unique_lock<std::mutex> lock(run->inFlightMutex);
+      while (run->batchesInFlight.load(std::memory_order_acquire) >= kMaxBatchesInFlight && !pipeline.closed()) {
+        // Bounded so close() (which does not take this mutex) is noticed promptly.
+        run->inFlightDropped.wait_for(lock, std::chrono::milliseconds(5));
+      }
     }
     Batch *batch = new Batch();
     batch->reserve(batchSize);
