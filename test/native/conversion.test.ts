@@ -7,7 +7,7 @@ describe('exec conversion', () => {
   it('copies every field of a version 7 exec', async () => {
     sim().setProcessTable([{ pid: 300, ppid: 1, pidversion: 7, executable: EMOND }]);
     const c = collect();
-    deliver([emondShellExec({ tty: undefined, script: undefined })]);
+    deliver([emondShellExec()]);
     const [event] = await c.waitFor(1);
     expect(event).toMatchObject({
       type: 'exec',
