@@ -1,12 +1,14 @@
-// Encodes a batch of owned events for JavaScript as (numbers: Float64Array, strings: string[]).
-// Building objects property by property through N-API costs tens of microseconds per event (every
-// set is a hidden-class transition); V8 builds object literals in JavaScript far faster, so
-// src/native/batch-decoder.ts turns this encoding into plain objects. The layout below is the
-// contract between the two files: change both together.
+// Encodes a batch of owned events for JavaScript as (numbers: Float64Array, text: string,
+// ends: Uint32Array). Building objects property by property through N-API costs tens of
+// microseconds per event (every set is a hidden-class transition), and one N-API string per field
+// still costs more than the rest of the event; so all strings of a batch travel as one JS string
+// with the UTF-16 end offset of each, and src/native/batch-decoder.ts slices them and builds plain
+// objects with literals. The layout below is the contract between the two files: change both.
 #pragma once
 
 #include <napi.h>
 
+#include <string>
 #include <vector>
 
 #include "converted_event.h"
@@ -68,9 +70,15 @@ enum EventFlag : uint32_t {
 // parent executable (if kFlagParentPath).
 struct EncodedBatch {
   Napi::Float64Array numbers;
-  Napi::Array strings;
+  Napi::String text;
+  Napi::Uint32Array ends;  // UTF-16 end offset of each string in `text`
 };
 
 EncodedBatch encodeBatch(Napi::Env env, const std::vector<ConvertedEvent *> &events);
+
+// Appends `length` bytes to `out` as valid UTF-8, replacing each maximal invalid subpart with
+// U+FFFD exactly as the WHATWG decoder (and so V8) would, and returns the UTF-16 length of what it
+// appended. Exposed for tests of the offsets.
+size_t appendSanitizedUtf8(const char *data, size_t length, std::string &out, bool &ascii);
 
 }  // namespace emondguard

@@ -1,22 +1,44 @@
 #include "batch_encoding.h"
 
+#include <cstring>
+
 namespace emondguard {
 namespace {
 
+// Collects every string of a batch into one buffer plus UTF-16 end offsets.
 class StringSink {
  public:
-  StringSink(Napi::Env env, Napi::Array array) : env_(env), array_(array) {}
   void add(const char *data, size_t length) {
-    napi_value value;
-    NAPI_THROW_IF_FAILED_VOID(env_, napi_create_string_utf8(env_, data, length, &value));
-    NAPI_THROW_IF_FAILED_VOID(env_, napi_set_element(env_, array_, index_++, value));
+    units_ += appendSanitizedUtf8(data, length, bytes_, ascii_);
+    ends_.push_back(static_cast<uint32_t>(units_));
   }
   void add(const std::string &text) { add(text.data(), text.size()); }
 
+  Napi::String text(Napi::Env env) const {
+    // All ASCII: a one-byte string copied as is, no decoding.
+    return ascii_ ? Napi::String(env, latin1(env)) : Napi::String::New(env, bytes_.data(), bytes_.size());
+  }
+  Napi::Uint32Array ends(Napi::Env env) const {
+    Napi::Uint32Array array = Napi::Uint32Array::New(env, ends_.size());
+    if (!ends_.empty()) std::memcpy(array.Data(), ends_.data(), ends_.size() * sizeof(uint32_t));
+    return array;
+  }
+  void reserve(size_t bytes, size_t strings) {
+    bytes_.reserve(bytes);
+    ends_.reserve(strings);
+  }
+
  private:
-  Napi::Env env_;
-  Napi::Array array_;
-  uint32_t index_ = 0;
+  napi_value latin1(Napi::Env env) const {
+    napi_value value;
+    NAPI_THROW_IF_FAILED(env, napi_create_string_latin1(env, bytes_.data(), bytes_.size(), &value), napi_value());
+    return value;
+  }
+
+  std::string bytes_;
+  std::vector<uint32_t> ends_;
+  size_t units_ = 0;
+  bool ascii_ = true;
 };
 
 void hexOf(const uint8_t (&bytes)[20], char (&text)[40]) {
@@ -102,16 +124,69 @@ void encodeStrings(const ConvertedEvent &e, StringSink &out) {
 
 }  // namespace
 
+size_t appendSanitizedUtf8(const char *data, size_t length, std::string &out, bool &ascii) {
+  const auto *bytes = reinterpret_cast<const unsigned char *>(data);
+  size_t units = 0;
+  size_t i = 0;
+  while (i < length) {
+    const unsigned char lead = bytes[i];
+    if (lead < 0x80) {
+      // ASCII run: the common case, copied in one go.
+      size_t j = i + 1;
+      while (j < length && bytes[j] < 0x80) ++j;
+      out.append(data + i, j - i);
+      units += j - i;
+      i = j;
+      continue;
+    }
+    ascii = false;
+    size_t needed = 0;
+    unsigned char lower = 0x80;
+    unsigned char upper = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      needed = 1;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      needed = 2;
+      if (lead == 0xE0) lower = 0xA0;
+      if (lead == 0xED) upper = 0x9F;  // no UTF-16 surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      needed = 3;
+      if (lead == 0xF0) lower = 0x90;
+      if (lead == 0xF4) upper = 0x8F;  // nothing above U+10FFFF
+    }
+    size_t j = i + 1;
+    bool valid = needed > 0;
+    for (size_t k = 0; valid && k < needed; ++k, ++j) {
+      if (j >= length || bytes[j] < lower || bytes[j] > upper) valid = false;
+      lower = 0x80;
+      upper = 0xBF;
+      if (!valid) break;
+    }
+    if (valid) {
+      out.append(data + i, j - i);
+      units += needed == 3 ? 2 : 1;  // 4-byte sequences are surrogate pairs in UTF-16
+      i = j;
+    } else {
+      // One U+FFFD for the maximal subpart (the lead plus the continuation bytes that were
+      // still valid); the offending byte is looked at again as a possible new lead.
+      out.append("\xEF\xBF\xBD");
+      units += 1;
+      i = j > i + 1 ? j : i + 1;
+    }
+  }
+  return units;
+}
+
 EncodedBatch encodeBatch(Napi::Env env, const std::vector<ConvertedEvent *> &events) {
   Napi::Float64Array numbers = Napi::Float64Array::New(env, events.size() * kNumberSlots);
-  Napi::Array strings = Napi::Array::New(env);
-  StringSink sink(env, strings);
+  StringSink sink;
+  sink.reserve(events.size() * 256, events.size() * 12);
   double *slots = numbers.Data();
   for (size_t i = 0; i < events.size(); ++i) {
     encodeNumbers(*events[i], slots + i * kNumberSlots);
     encodeStrings(*events[i], sink);
   }
-  return EncodedBatch{numbers, strings};
+  return EncodedBatch{numbers, sink.text(env), sink.ends(env)};
 }
 
 }  // namespace emondguard

@@ -82,6 +82,28 @@ struct ConvertedEvent {
 
   // exit only
   int32_t exitStatus = 0;
+
+  // Back to a fresh event without giving up string and vector capacity, so a recycled event
+  // usually converts the next message without touching the allocator.
+  void reset() {
+    std::string keep[] = {std::move(process.executable), std::move(process.signingId), std::move(process.teamId),
+                          std::move(process.tty), std::move(instigator.executable), std::move(argBytes),
+                          std::move(cwd), std::move(script), std::move(parentExecutable)};
+    std::vector<uint32_t> ends = std::move(argEnds);
+    *this = ConvertedEvent();
+    for (std::string &text : keep) text.clear();
+    process.executable = std::move(keep[0]);
+    process.signingId = std::move(keep[1]);
+    process.teamId = std::move(keep[2]);
+    process.tty = std::move(keep[3]);
+    instigator.executable = std::move(keep[4]);
+    argBytes = std::move(keep[5]);
+    cwd = std::move(keep[6]);
+    script = std::move(keep[7]);
+    parentExecutable = std::move(keep[8]);
+    ends.clear();
+    argEnds = std::move(ends);
+  }
 };
 
 }  // namespace emondguard

@@ -46,6 +46,12 @@ void freeBatch(Batch *batch) {
   delete batch;
 }
 
+// JS thread only: the events go back to the ES thread for reuse.
+void recycleBatch(ClientRun &run, Batch *batch) {
+  for (ConvertedEvent *event : *batch) run.pipeline.recycle(event);
+  delete batch;
+}
+
 void reportCallbackError(ClientRun &run, Napi::Env env, const Napi::Value &error) {
   run.callbackErrors.fetch_add(1, std::memory_order_relaxed);
   if (run.onError.IsEmpty()) return;
@@ -84,12 +90,12 @@ void callJs(Napi::Env env, Napi::Function onBatch, std::shared_ptr<ClientRun> *c
     Napi::HandleScope scope(env);
     const EncodedBatch encoded = encodeBatch(env, *batch);
     const size_t count = batch->size();
-    freeBatch(batch);
+    recycleBatch(run, batch);
     batch = nullptr;
     run.delivered.fetch_add(count, std::memory_order_relaxed);
     run.batches.fetch_add(1, std::memory_order_relaxed);
     try {
-      onBatch.Call({encoded.numbers, encoded.strings, dropInfo(env, run)});
+      onBatch.Call({encoded.numbers, encoded.text, encoded.ends, dropInfo(env, run)});
     } catch (const Napi::Error &error) {
       reportCallbackError(run, env, error.Value());
     }

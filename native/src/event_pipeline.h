@@ -24,7 +24,7 @@ struct PipelineOptions {
 
 class EventPipeline final : public MessageSink {
  public:
-  explicit EventPipeline(const PipelineOptions &options) : options_(options), ring_(options.queueCapacity) {}
+  explicit EventPipeline(const PipelineOptions &options);
   ~EventPipeline() override;
 
   void accept(const es_message_t *msg, uint64_t handlerEntryNs) override;
@@ -33,6 +33,9 @@ class EventPipeline final : public MessageSink {
   // queued event, or until close(); returns false once closed and empty.
   bool waitForBatch();
   ConvertedEvent *pop() { return ring_.tryPop(); }
+  // Hands a delivered event back for reuse. Call from the JS thread only (the recycle ring has a
+  // single producer); other threads delete events instead.
+  void recycle(ConvertedEvent *event);
   void close();
   bool closed() const { return closed_.load(std::memory_order_acquire); }
 
@@ -46,6 +49,9 @@ class EventPipeline final : public MessageSink {
 
   const PipelineOptions options_;
   SpscRing<ConvertedEvent> ring_;
+  // Events JavaScript is done with, flowing back to the ES thread: steady state needs no malloc on
+  // the ES thread and no cross-thread free.
+  SpscRing<ConvertedEvent> recycled_;
   std::atomic<uint64_t> received_{0};
   std::atomic<uint64_t> queueDrops_{0};
   std::atomic<uint64_t> maxDepth_{0};

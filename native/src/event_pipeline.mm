@@ -5,19 +5,38 @@
 
 namespace emondguard {
 
+namespace {
+constexpr size_t kMaxRecycled = 4096;
+}
+
+EventPipeline::EventPipeline(const PipelineOptions &options)
+    : options_(options),
+      ring_(options.queueCapacity),
+      recycled_(options.queueCapacity < kMaxRecycled ? options.queueCapacity : kMaxRecycled) {}
+
 EventPipeline::~EventPipeline() {
   while (ConvertedEvent *event = ring_.tryPop()) delete event;
+  while (ConvertedEvent *event = recycled_.tryPop()) delete event;
+}
+
+void EventPipeline::recycle(ConvertedEvent *event) {
+  if (!recycled_.tryPush(event)) delete event;
 }
 
 void EventPipeline::accept(const es_message_t *msg, uint64_t handlerEntryNs) {
   received_.fetch_add(1, std::memory_order_relaxed);
-  ConvertedEvent *event = new (std::nothrow) ConvertedEvent();
+  ConvertedEvent *event = recycled_.tryPop();
+  if (event != nullptr) {
+    event->reset();
+  } else {
+    event = new (std::nothrow) ConvertedEvent();
+  }
   if (event == nullptr) {
     queueDrops_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   if (!convertMessage(msg, options_.argv, handlerEntryNs, *event)) {
-    delete event;
+    delete event;  // ES thread: not the recycle ring's producer
     return;
   }
   if (!ring_.tryPush(event)) {
@@ -35,14 +54,19 @@ void EventPipeline::accept(const es_message_t *msg, uint64_t handlerEntryNs) {
 }
 
 void EventPipeline::wakeConsumer() {
-  if (consumerWaiting_.load(std::memory_order_seq_cst)) wake_.notify_one();
+  // Only when the consumer sleeps, i.e. at most once per batch. Taking the mutex closes the gap
+  // between its "queue is empty" check and its wait (a notification there would be lost); the
+  // consumer holds it only around those checks, never while JavaScript runs.
+  if (consumerWaiting_.load(std::memory_order_seq_cst)) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    wake_.notify_one();
+  }
 }
 
 bool EventPipeline::waitForBatch() {
   using Clock = std::chrono::steady_clock;
   std::unique_lock<std::mutex> lock(mutex_);
-  // Sleep while empty. The producer never takes the mutex, so a notification can slip between
-  // the check and the wait; the bounded wait turns that rare miss into a short delay, not a hang.
+  // Sleep while empty. The bounded wait is only a backstop (close() and wakeConsumer() notify).
   while (ring_.size() == 0 && !closed_.load(std::memory_order_acquire)) {
     consumerWaiting_.store(true, std::memory_order_seq_cst);
     if (ring_.size() == 0) wake_.wait_for(lock, std::chrono::milliseconds(20));

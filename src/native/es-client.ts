@@ -6,7 +6,7 @@ import type { EsClient, EsClientOptions, EsClientStats, NativeDropInfo, NativeEv
 /** The ObjectWrap exported by the binary, before decoding and error mapping. */
 export interface RawEsClient {
   start(
-    onBatch: (numbers: Float64Array, strings: string[], drops: NativeDropInfo) => void,
+    onBatch: (numbers: Float64Array, text: string, ends: Uint32Array, drops: NativeDropInfo) => void,
     onError: (error: unknown) => void,
   ): void;
   stop(): void;
@@ -35,7 +35,7 @@ export function wrapEsClient(Raw: RawEsClientConstructor): new (options?: EsClie
 
     start(onBatch: (events: NativeEvent[], drops: NativeDropInfo) => void, onError: (error: unknown) => void): void {
       try {
-        this.#raw.start((numbers, strings, drops) => onBatch(decodeBatch(numbers, strings), drops), onError);
+        this.#raw.start((numbers, text, ends, drops) => onBatch(decodeBatch(numbers, text, ends), drops), onError);
       } catch (error) {
         const failure = error as RawStartFailure;
         if (typeof failure?.esStep === 'string' && typeof failure.esResult === 'number') {

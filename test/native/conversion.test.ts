@@ -97,6 +97,23 @@ describe('exec conversion', () => {
     expect(event?.args).toEqual(['with\0nul', '/\uFFFDb', '', 'x']);
   });
 
+  it('replaces invalid UTF-8 exactly as Node decodes it, without shifting the strings after it', async () => {
+    const c = collect();
+    const samples = [
+      [0xc0, 0x80], // overlong
+      [0xed, 0xa0, 0x80], // UTF-16 surrogate
+      [0xf4, 0x90, 0x80, 0x80], // above U+10FFFF
+      [0xe2, 0x82], // truncated 3-byte sequence
+      [0xf0, 0x9f, 0x99], // truncated 4-byte sequence
+      [0x61, 0xe2, 0x28, 0xa1, 0x62], // bad continuation, then a byte that is a new start
+      [0xf0, 0x9f, 0x99, 0x82], // valid emoji (a surrogate pair in UTF-16)
+      [0xff, 0xfe, 0x80],
+    ].map((bytes) => Buffer.from(bytes));
+    deliver([emondShellExec({ args: samples.flatMap((bytes) => [bytes, 'after']) })]);
+    const [event] = await c.waitFor(1);
+    expect(event?.args).toEqual(samples.flatMap((bytes) => [bytes.toString('utf8'), 'after']));
+  });
+
   it('keeps 16 KiB paths whole and passes the truncated flag through', async () => {
     const c = collect();
     const long = `/${'d/'.repeat(8191)}e`;
