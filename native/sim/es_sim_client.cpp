@@ -150,6 +150,21 @@ void dispatchLoop(es_client_t *client) {
   client->changed.notify_all();
 }
 
+// Removes the path mutes of one family: process paths (PREFIX/LITERAL) or target paths.
+es_return_t unmutePathRules(es_client_t *client, bool targetPaths) {
+  if (client == nullptr) return ES_RETURN_ERROR;
+  std::lock_guard<std::mutex> lock(client->mutex);
+  auto &paths = client->mutedPaths;
+  paths.erase(std::remove_if(paths.begin(), paths.end(),
+                             [targetPaths](const auto &rule) {
+                               const bool isTarget = rule.second == ES_MUTE_PATH_TYPE_TARGET_PREFIX ||
+                                                     rule.second == ES_MUTE_PATH_TYPE_TARGET_LITERAL;
+                               return isTarget == targetPaths;
+                             }),
+              paths.end());
+  return ES_RETURN_SUCCESS;
+}
+
 size_t enqueue(std::vector<Work> items) {
   World &w = world();
   std::lock_guard<std::mutex> registry(w.mutex);
@@ -322,29 +337,9 @@ es_return_t es_mute_path(es_client_t *client, const char *path, es_mute_path_typ
   return ES_RETURN_SUCCESS;
 }
 
-es_return_t es_unmute_all_paths(es_client_t *client) {
-  if (client == nullptr) return ES_RETURN_ERROR;
-  std::lock_guard<std::mutex> lock(client->mutex);
-  auto &paths = client->mutedPaths;
-  paths.erase(std::remove_if(paths.begin(), paths.end(),
-                             [](const auto &rule) {
-                               return rule.second == ES_MUTE_PATH_TYPE_PREFIX || rule.second == ES_MUTE_PATH_TYPE_LITERAL;
-                             }),
-              paths.end());
-  return ES_RETURN_SUCCESS;
-}
+es_return_t es_unmute_all_paths(es_client_t *client) { return unmutePathRules(client, false); }
 
-es_return_t es_unmute_all_target_paths(es_client_t *client) {
-  if (client == nullptr) return ES_RETURN_ERROR;
-  std::lock_guard<std::mutex> lock(client->mutex);
-  auto &paths = client->mutedPaths;
-  paths.erase(std::remove_if(paths.begin(), paths.end(),
-                             [](const auto &rule) {
-                               return rule.second == ES_MUTE_PATH_TYPE_TARGET_PREFIX || rule.second == ES_MUTE_PATH_TYPE_TARGET_LITERAL;
-                             }),
-              paths.end());
-  return ES_RETURN_SUCCESS;
-}
+es_return_t es_unmute_all_target_paths(es_client_t *client) { return unmutePathRules(client, true); }
 
 es_return_t es_invert_muting(es_client_t *client, es_mute_inversion_type_t mute_type) {
   if (client == nullptr || mute_type >= ES_MUTE_INVERSION_TYPE_LAST) return ES_RETURN_ERROR;

@@ -24,10 +24,12 @@ Table &table() {
   return *instance;
 }
 
+// The entry for `pid`, or null with errno = ESRCH as libproc reports a process that is gone.
 const SimProcessEntry *find(const Table &t, pid_t pid) {
   for (const SimProcessEntry &entry : t.entries) {
     if (entry.pid == pid) return &entry;
   }
+  errno = ESRCH;
   return nullptr;
 }
 
@@ -115,10 +117,7 @@ int proc_pidinfo(int pid, int flavor, uint64_t, void *buffer, int buffersize) {
   auto &t = table();
   std::lock_guard<std::mutex> lock(t.mutex);
   const emondguard::sim::SimProcessEntry *entry = emondguard::sim::find(t, pid);
-  if (entry == nullptr) {
-    errno = ESRCH;
-    return 0;
-  }
+  if (entry == nullptr) return 0;
   struct proc_bsdinfo info;
   std::memset(&info, 0, sizeof(info));
   info.pbi_pid = static_cast<uint32_t>(entry->pid);
@@ -134,10 +133,7 @@ int proc_pidpath(int pid, void *buffer, uint32_t buffersize) {
   auto &t = table();
   std::lock_guard<std::mutex> lock(t.mutex);
   const emondguard::sim::SimProcessEntry *entry = emondguard::sim::find(t, pid);
-  if (entry == nullptr) {
-    errno = ESRCH;
-    return 0;
-  }
+  if (entry == nullptr) return 0;
   return emondguard::sim::copyPath(entry->executable, buffer, buffersize);
 }
 

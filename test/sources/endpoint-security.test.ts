@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecEvent } from '../../src/events/exec-event.js';
-import { EventsDroppedError, EndpointSecuritySource } from '../../src/sources/endpoint-security.js';
+import type { EsClient, NativeAddon, NativeDropInfo, NativeEvent } from '../../src/native/addon.js';
+import { EventConversionError, EventsDroppedError, EndpointSecuritySource } from '../../src/sources/endpoint-security.js';
 import { exitCode } from '../../src/sources/native-event-to-exec-event.js';
 import { EMOND, addon, deliver, emondShellExec, resetSimulator, settle, shProcess, sim } from '../native/sim-helpers.js';
 
@@ -144,5 +145,54 @@ describe('EndpointSecuritySource', () => {
     sim().setProcessTable([{ pid: 300, ppid: 1, pidversion: 7, executable: EMOND }]);
     const source = new EndpointSecuritySource({ addon: addon() });
     expect(source.listProcesses()).toEqual([{ pid: 300, ppid: 1, pidversion: 7, executable: EMOND }]);
+  });
+});
+
+describe('EndpointSecuritySource with a malformed native event', () => {
+  it('skips and counts an event it cannot convert, reporting a typed error, and keeps the rest', () => {
+    // The real addon never sends this; a stand-in client does, to exercise the source's own guard.
+    let deliverBatch: ((events: NativeEvent[], drops: NativeDropInfo) => void) | undefined;
+    const fakeClient: EsClient = {
+      start: (onBatch) => {
+        deliverBatch = onBatch;
+      },
+      stop: () => {},
+      stats: () => ({
+        received: 2,
+        delivered: 2,
+        queueDrops: 0,
+        kernelDrops: { perType: { exec: 0, fork: 0, exit: 0 }, global: 0 },
+        batches: 1,
+        maxQueueDepth: 2,
+        callbackErrors: 0,
+      }),
+      running: true,
+    };
+    const fakeAddon: NativeAddon = { ...addon(), EsClient: function FakeClient() { return fakeClient; } as never };
+    const source = new EndpointSecuritySource({ addon: fakeAddon });
+    const events: ExecEvent[] = [];
+    const errors: Error[] = [];
+    source.start((batch) => events.push(...batch), (error) => errors.push(error));
+    const valid = {
+      type: 'exit',
+      version: 4,
+      timeSec: 1,
+      timeNsec: 0,
+      handlerEntryNs: 1,
+      exitStatus: 0,
+      instigator: { pid: 1, pidversion: 1, executable: '/bin/sh', executableTruncated: false },
+      process: {
+        pid: 1, pidversion: 1, ppid: 0, originalPpid: 0, auid: 0, euid: 0, egid: 0, ruid: 0, rgid: 0,
+        codesigningFlags: 0, isPlatformBinary: false, executable: '/bin/sh', executableTruncated: false,
+        signingId: '', teamId: '', cdhash: '0'.repeat(40),
+      },
+    } satisfies NativeEvent;
+    const broken = { ...valid, process: undefined } as unknown as NativeEvent;
+    deliverBatch?.([broken, valid], { queueDrops: 0, kernelDrops: 0, kernelDropsGlobal: 0 });
+    expect(events.map((e) => e.event.action)).toEqual(['exit']);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(EventConversionError);
+    expect((errors[0] as EventConversionError).code).toBe('E_ES_EVENT_CONVERSION');
+    expect(source.stats().conversionErrors).toBe(1);
   });
 });
