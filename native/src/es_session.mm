@@ -8,9 +8,13 @@ namespace emondguard {
 SessionStartResult EsSession::start(const SessionOptions &options) {
   SessionStartResult result;
   if (client_ != nullptr) return result;
-  if (options.emondOnly && !(EG_RUNTIME_AT_LEAST_MACOS_13)) {
-    result.step = SessionStartResult::Unsupported;
-    return result;
+  if (options.emondOnly) {
+    // Availability checks must be the whole condition of an `if` (clang), hence the empty branch.
+    if (EG_RUNTIME_AT_LEAST_MACOS_13) {
+    } else {
+      result.step = SessionStartResult::Unsupported;
+      return result;
+    }
   }
 
   es_client_t *client = nullptr;
