@@ -52,6 +52,7 @@ class EventPipeline final : public MessageSink {
   // Events JavaScript is done with, flowing back to the ES thread: steady state needs no malloc on
   // the ES thread and no cross-thread free.
   SpscRing<ConvertedEvent> recycled_;
+  ExecutionPathCache executionPaths_;  // ES thread only
   std::atomic<uint64_t> received_{0};
   std::atomic<uint64_t> queueDrops_{0};
   std::atomic<uint64_t> maxDepth_{0};

@@ -35,7 +35,7 @@ void EventPipeline::accept(const es_message_t *msg, uint64_t handlerEntryNs) {
     queueDrops_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  if (!convertMessage(msg, options_.argv, handlerEntryNs, *event)) {
+  if (!convertMessage(msg, options_.argv, handlerEntryNs, executionPaths_, *event)) {
     delete event;  // ES thread: not the recycle ring's producer
     return;
   }

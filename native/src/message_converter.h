@@ -3,6 +3,7 @@
 #pragma once
 
 #include "converted_event.h"
+#include "execution_path_cache.h"
 #include "platform.h"
 
 namespace emondguard {
@@ -13,6 +14,8 @@ struct ArgvCaps {
 };
 
 // Returns false for message types the converter does not handle (nothing is written then).
-bool convertMessage(const es_message_t *msg, const ArgvCaps &caps, uint64_t handlerEntryNs, ConvertedEvent &out);
+// `paths` learns from every message and answers exec-parent lookups before the kernel is asked.
+bool convertMessage(const es_message_t *msg, const ArgvCaps &caps, uint64_t handlerEntryNs, ExecutionPathCache &paths,
+                    ConvertedEvent &out);
 
 }  // namespace emondguard

@@ -88,12 +88,20 @@ void copyArguments(const es_event_exec_t &exec, const ArgvCaps &caps, ConvertedE
 }
 
 // The parent's path, looked up now because by the time JavaScript sees the event the parent may
-// have exited. With the parent's audit token (version >= 4, macOS 11+) the kernel checks the
-// pidversion, so a reused pid can never lend its path; by ppid alone the result is marked unverified.
-void resolveParentPath(const es_process_t &target, uint32_t version, ConvertedEvent &out) {
+// have exited. With the parent's audit token (version >= 4) the execution is known exactly: first
+// the cache of executions seen, then the kernel (proc_pidpath_audittoken, macOS 11+, which checks
+// the pidversion so a reused pid can never lend its path). By ppid alone the result is unverified.
+void resolveParentPath(const es_process_t &target, uint32_t version, ExecutionPathCache &paths, ConvertedEvent &out) {
   char buffer[PROC_PIDPATHINFO_MAXSIZE];
   int length = 0;
   if (version >= kVersionTokensGlobalSeq) {
+    const int32_t parentPid = audit_token_to_pid(target.parent_audit_token);
+    const int32_t parentPidversion = audit_token_to_pidversion(target.parent_audit_token);
+    if (const std::string *known = paths.find(parentPid, parentPidversion)) {
+      out.parentPathStatus = ParentPathStatus::Verified;
+      out.parentExecutable = *known;
+      return;
+    }
     if (EG_RUNTIME_AT_LEAST_MACOS_11) {
       audit_token_t parent = target.parent_audit_token;
       length = proc_pidpath_audittoken(&parent, buffer, sizeof(buffer));
@@ -112,9 +120,16 @@ void resolveParentPath(const es_process_t &target, uint32_t version, ConvertedEv
   }
 }
 
+// Whole paths only: a truncated one would be served later as if it were the real path.
+void rememberPaths(const ConvertedEvent &out, ExecutionPathCache &paths) {
+  if (!out.instigator.executableTruncated) paths.remember(out.instigator.pid, out.instigator.pidversion, out.instigator.executable);
+  if (!out.process.executableTruncated) paths.remember(out.process.pid, out.process.pidversion, out.process.executable);
+}
+
 }  // namespace
 
-bool convertMessage(const es_message_t *msg, const ArgvCaps &caps, uint64_t handlerEntryNs, ConvertedEvent &out) {
+bool convertMessage(const es_message_t *msg, const ArgvCaps &caps, uint64_t handlerEntryNs, ExecutionPathCache &paths,
+                    ConvertedEvent &out) {
   const uint32_t version = msg->version;
   switch (msg->event_type) {
     case ES_EVENT_TYPE_NOTIFY_EXEC: {
@@ -132,19 +147,22 @@ bool convertMessage(const es_message_t *msg, const ArgvCaps &caps, uint64_t hand
         copyToken(exec.cwd->path, out.cwd);
         out.cwdTruncated = exec.cwd->path_truncated;
       }
-      resolveParentPath(*exec.target, version, out);
+      resolveParentPath(*exec.target, version, paths, out);
+      rememberPaths(out, paths);
       break;
     }
     case ES_EVENT_TYPE_NOTIFY_FORK:
       out.kind = EventKind::Fork;
       copyProcess(*msg->event.fork.child, version, out.process);
       copyInstigator(*msg->process, out.instigator);
+      rememberPaths(out, paths);
       break;
     case ES_EVENT_TYPE_NOTIFY_EXIT:
       out.kind = EventKind::Exit;
       copyProcess(*msg->process, version, out.process);
       copyInstigator(*msg->process, out.instigator);
       out.exitStatus = msg->event.exit.stat;
+      paths.forget(out.process.pid, out.process.pidversion);
       break;
     default:
       return false;

@@ -180,6 +180,44 @@ describe('exec conversion', () => {
   });
 });
 
+describe('parent path from executions seen on the ES thread', () => {
+  const emondFork = {
+    type: 'fork' as const,
+    process: { pid: 300, pidversion: 7, executable: EMOND },
+    child: { pid: 301, pidversion: 11, ppid: 300, executable: EMOND },
+  };
+
+  it('resolves the parent from an earlier fork or exec without asking the kernel', async () => {
+    // The process table is empty: proc_pidpath* would find nothing, so only the cache can answer.
+    const c = collect();
+    deliver([emondFork, emondShellExec()]);
+    const [, exec] = await c.waitFor(2);
+    expect(exec?.parentExecutable).toBe(EMOND);
+    expect(exec?.parentPathVerified).toBe(true);
+  });
+
+  it('forgets an execution when it exits, and never serves a truncated path', async () => {
+    const c = collect();
+    deliver([
+      emondFork,
+      { type: 'exit', process: { pid: 300, pidversion: 7, executable: EMOND } },
+      emondShellExec(),
+      { ...emondFork, process: { pid: 300, pidversion: 7, executable: { path: '/sbin/emo', truncated: true } } },
+      emondShellExec(),
+    ]);
+    const events = await c.waitFor(5);
+    expect(events[2]?.parentExecutable).toBeUndefined();
+    expect(events[4]?.parentExecutable).toBeUndefined();
+  });
+
+  it('does not use the cache without the parent token (version < 4)', async () => {
+    const c = collect();
+    deliver([emondFork, emondShellExec({ version: 3 })]);
+    const [, exec] = await c.waitFor(2);
+    expect(exec?.parentExecutable).toBeUndefined();
+  });
+});
+
 describe('fork and exit conversion', () => {
   it('reports the fork child and the forking parent', async () => {
     const c = collect();
