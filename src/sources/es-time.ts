@@ -5,6 +5,18 @@
  * source agree.
  */
 export function isoFromEpoch(seconds: number, fraction: number, digits: 6 | 9): string {
-  const whole = new Date(seconds * 1000).toISOString().slice(0, 19);
-  return `${whole}.${String(Math.trunc(fraction)).padStart(digits, '0')}Z`;
+  return `${secondsPrefix(seconds)}.${String(Math.trunc(fraction)).padStart(digits, '0')}Z`;
+}
+
+// Events arrive in bursts within the same second: formatting the date part once per second keeps
+// this off the profile at hundreds of thousands of events per second.
+let cachedSeconds = Number.NaN;
+let cachedPrefix = '';
+
+function secondsPrefix(seconds: number): string {
+  if (seconds !== cachedSeconds) {
+    cachedPrefix = new Date(seconds * 1000).toISOString().slice(0, 19);
+    cachedSeconds = seconds;
+  }
+  return cachedPrefix;
 }
