@@ -63,7 +63,7 @@ ClientOptions parseClientOptions(const Napi::Env &env, const Napi::Value &value)
   if (options.Get("emondPaths").IsUndefined()) result.session.emondPaths = {"/sbin/emond"};
 
   result.pipeline.batchSize = readCount(options, "batchSize", 256, 1, 65536);
-  result.pipeline.batchLatencyMs = readCount(options, "batchLatencyMs", 2, 0, 10000);
+  result.pipeline.batchLatencyMs = readCount(options, "batchLatencyMs", 1, 0, 10000);
   result.pipeline.queueCapacity = readCount(options, "queueCapacity", 16384, 2, 1u << 24);
   result.pipeline.argv.maxCount = readCount(options, "maxArgs", 1024, 0, 1u << 20);
   result.pipeline.argv.maxBytes = readCount(options, "maxArgBytes", 256 * 1024, 0, 1u << 30);

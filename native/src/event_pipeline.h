@@ -19,7 +19,7 @@ struct PipelineOptions {
   ArgvCaps argv;
   size_t queueCapacity = 16384;
   size_t batchSize = 256;
-  uint32_t batchLatencyMs = 2;
+  uint32_t batchLatencyMs = 1;
 };
 
 class EventPipeline final : public MessageSink {

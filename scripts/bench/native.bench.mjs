@@ -8,6 +8,7 @@
 //  3. time spent on the ES thread per message (inside the handler block);
 //  4. drops at 50,000 events/s sustained for 10 s.
 // Goals (issue 3): ≥ 500,000 events/s, p99 < 5 ms, < 2 µs per message, zero drops at 50,000/s.
+import os from 'node:os';
 import { loadNativeAddon } from '../../dist/native/addon.js';
 import { EndpointSecuritySource } from '../../dist/sources/endpoint-security.js';
 
@@ -137,10 +138,17 @@ async function sustained(rate, seconds) {
 }
 
 // Latency and the sustained run first, on a fresh heap: the throughput runs leave garbage behind.
-log('native bench: latency at 5,000 events/s for 4 s');
-globalThis.gc?.();
-const lat = await latency(5000, 4);
-log(`  p50 ${lat.p50.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms`);
+// Three rounds, judged on the median p99: a shared 2-core machine preempts our threads now and then.
+log('native bench: latency at 5,000 events/s, 3 rounds of 3 s');
+const loadBefore = os.loadavg()[0];
+const latencyRounds = [];
+for (let round = 0; round < 3; round++) {
+  globalThis.gc?.();
+  const r = await latency(5000, 3);
+  latencyRounds.push(r);
+  log(`  p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, max ${r.max.toFixed(3)} ms`);
+}
+const lat = [...latencyRounds].sort((a, b) => a.p99 - b.p99)[1];
 
 log('native bench: 50,000 events/s sustained for 10 s');
 globalThis.gc?.();
@@ -178,8 +186,8 @@ const lines = [
   `| Delivered into JS, batches of 256 (${fmt(batched.count)} events) | ${fmt(batched.perSecond)} events/s | ≥ 500,000/s | ${pass(batched.perSecond >= 500_000)} |`,
   `| Delivered into JS, one event per call (${fmt(single.count)} events) | ${fmt(single.perSecond)} events/s | — | batching is ${(batched.perSecond / single.perSecond).toFixed(1)}× faster |`,
   `| Through EndpointSecuritySource as ExecEvent, batches of 256 | ${fmt(source.perSecond)} events/s | — | ${(source.perSecond / batched.perSecond * 100).toFixed(0)}% of raw delivery |`,
-  `| Latency handler entry → JS callback at 5,000/s, p50 | ${lat.p50.toFixed(3)} ms | — | — |`,
-  `| Latency handler entry → JS callback at 5,000/s, p99 | ${lat.p99.toFixed(3)} ms | < 5 ms | ${pass(lat.p99 < 5)} |`,
+  `| Latency handler entry → JS callback at 5,000/s, p50 (median round) | ${lat.p50.toFixed(3)} ms | — | — |`,
+  `| Latency handler entry → JS callback at 5,000/s, p99 (median round; rounds: ${latencyRounds.map((r) => r.p99.toFixed(2)).join(', ')} ms) | ${lat.p99.toFixed(3)} ms | < 5 ms | ${pass(lat.p99 < 5)} |`,
   `| Time on the ES thread per message (mean, full-speed run) | ${esPerMessageUs.toFixed(3)} µs | < 2 µs | ${pass(esPerMessageUs < 2)} |`,
   `| Time on the ES thread per message (mean, 50,000/s run) | ${(sus.esNsPerMessage / 1000).toFixed(3)} µs | < 2 µs | ${pass(sus.esNsPerMessage < 2000)} |`,
   `| Drops at 50,000/s for 10 s (${fmt(sus.rate * sus.seconds)} events) | ${fmt(sus.stats.queueDrops)} queue, ${fmt(sus.stats.kernelDrops.global)} kernel | 0 | ${pass(sus.stats.queueDrops === 0 && sus.stats.delivered === sus.rate * sus.seconds)} |`,
@@ -195,6 +203,8 @@ const lines = [
   'Notes: "ES thread time" is measured by the simulator around each handler call (conversion, parent-path lookup',
   'in the simulated process table, queue push; two clock reads included). The simulator cannot reproduce the real',
   'kernel\'s drops, so kernel drops here are 0 by construction; queue drops are real. On this 2-core machine the',
-  'simulated ES thread, the delivery thread and the JS thread compete for the cores.',
+  'simulated ES thread, the delivery thread and the JS thread compete for the cores (and with whatever else runs:',
+  `1-minute load average ${loadBefore.toFixed(2)} when this run started); preemption inside a handler call shows in`,
+  'the ES-thread figures and in the latency tail. Default options except where stated (batch latency 1 ms).',
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

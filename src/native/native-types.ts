@@ -11,7 +11,7 @@ export interface EsClientOptions {
   events?: EsEventName[];
   /** Events per JavaScript call (1–65536). Default 256. */
   batchSize?: number;
-  /** Longest wait for a batch to fill once an event is queued, in ms (0–10000). Default 2. */
+  /** Longest wait for a batch to fill once an event is queued, in ms (0–10000). Default 1. */
   batchLatencyMs?: number;
   /** Events the ES thread may queue for JavaScript before it drops and counts (2–16M). Default 16384. */
   queueCapacity?: number;
