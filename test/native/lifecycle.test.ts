@@ -56,6 +56,27 @@ describe('start and stop', () => {
     expect(c.events).toHaveLength(stats.delivered);
   });
 
+  it('can be stopped from inside its own batch callback during a burst', async () => {
+    const Client = addon().EsClient;
+    const client = new Client({ batchSize: 8 });
+    let batches = 0;
+    client.start(
+      () => {
+        batches++;
+        if (batches === 2) client.stop();
+      },
+      () => {},
+    );
+    sim().burst({ message: emondShellExec(), count: 100_000, ratePerSecond: 100_000 });
+    await settle(300);
+    expect(client.running).toBe(false);
+    expect(sim().clients()).toHaveLength(0);
+    const stats = client.stats();
+    expect(stats.received).toBeLessThan(100_000);
+    // What was received before stop() still arrived.
+    expect(stats.delivered + stats.queueDrops).toBe(stats.received);
+  });
+
   it('keeps RSS flat over 100 start/stop cycles', () => {
     const run = runFixture('start-stop-cycles.mjs', ['100'], ['--expose-gc']);
     expect(run.stderr).toBe('');
