@@ -52,7 +52,7 @@ void recycleBatch(ClientRun &run, Batch *batch) {
   delete batch;
 }
 
-void reportCallbackError(ClientRun &run, Napi::Env env, const Napi::Value &error) {
+void reportCallbackError(ClientRun &run, const Napi::Value &error) {
   run.callbackErrors.fetch_add(1, std::memory_order_relaxed);
   if (run.onError.IsEmpty()) return;
   try {
@@ -60,7 +60,6 @@ void reportCallbackError(ClientRun &run, Napi::Env env, const Napi::Value &error
   } catch (const Napi::Error &) {
     // An error handler that throws has nowhere left to report to; the count above records it.
   }
-  (void)env;
 }
 
 Napi::Object dropInfo(Napi::Env env, ClientRun &run) {
@@ -97,12 +96,12 @@ void callJs(Napi::Env env, Napi::Function onBatch, std::shared_ptr<ClientRun> *c
     try {
       onBatch.Call({encoded.numbers, encoded.text, encoded.ends, dropInfo(env, run)});
     } catch (const Napi::Error &error) {
-      reportCallbackError(run, env, error.Value());
+      reportCallbackError(run, error.Value());
     }
   } catch (const Napi::Error &error) {
-    // Building the objects failed (out of memory, a terminating isolate): report, keep going.
+    // Encoding the batch failed (out of memory, a terminating isolate): report, keep going.
     if (batch != nullptr) freeBatch(batch);
-    reportCallbackError(run, env, error.Value());
+    reportCallbackError(run, error.Value());
   }
 }
 
