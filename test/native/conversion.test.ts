@@ -245,7 +245,7 @@ describe('fork and exit conversion', () => {
     expect(event).toMatchObject({ type: 'exit', exitStatus: 768, process: { pid: 301, executable: '/bin/sh' } });
   });
 
-  it('ignores message types it does not convert, without counting them as events', async () => {
+  it('never hands JavaScript a message type it did not subscribe to', async () => {
     const c = collect();
     deliver([{ type: 'open', version: 7, process: { pid: 1, executable: '/sbin/launchd' } }, emondShellExec()]);
     const events = await c.waitFor(1);
