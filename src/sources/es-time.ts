@@ -5,18 +5,27 @@
  * source agree.
  */
 export function isoFromEpoch(seconds: number, fraction: number, digits: 6 | 9): string {
-  return `${secondsPrefix(seconds)}.${String(Math.trunc(fraction)).padStart(digits, '0')}Z`;
+  const cache = digits === 9 ? messageTimes : startTimes;
+  return `${cache.prefix(seconds)}.${String(Math.trunc(fraction)).padStart(digits, '0')}Z`;
 }
 
-// Events arrive in bursts within the same second: formatting the date part once per second keeps
-// this off the profile at hundreds of thousands of events per second.
-let cachedSeconds = Number.NaN;
-let cachedPrefix = '';
+/**
+ * Events arrive in bursts within the same second, so the date part is formatted once per second.
+ * Message times and start times each get their own cache: they are different seconds, and one
+ * shared slot would be overwritten on every call.
+ */
+class SecondsPrefixCache {
+  #seconds = Number.NaN;
+  #prefix = '';
 
-function secondsPrefix(seconds: number): string {
-  if (seconds !== cachedSeconds) {
-    cachedPrefix = new Date(seconds * 1000).toISOString().slice(0, 19);
-    cachedSeconds = seconds;
+  prefix(seconds: number): string {
+    if (seconds !== this.#seconds) {
+      this.#prefix = new Date(seconds * 1000).toISOString().slice(0, 19);
+      this.#seconds = seconds;
+    }
+    return this.#prefix;
   }
-  return cachedPrefix;
 }
+
+const messageTimes = new SecondsPrefixCache();
+const startTimes = new SecondsPrefixCache();
