@@ -44,6 +44,10 @@ void EventPipeline::accept(const es_message_t *msg, uint64_t handlerEntryNs) {
     queueDrops_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
+  // Pairs with the fence in waitForBatch(): either the consumer sees this event, or this thread
+  // sees that the consumer went to sleep and wakes it (a store-load ordering a release store does
+  // not give, even on x86).
+  std::atomic_thread_fence(std::memory_order_seq_cst);
   const uint64_t depth = ring_.size();
   uint64_t deepest = maxDepth_.load(std::memory_order_relaxed);
   while (depth > deepest && !maxDepth_.compare_exchange_weak(deepest, depth, std::memory_order_relaxed)) {
@@ -69,6 +73,7 @@ bool EventPipeline::waitForBatch() {
   // Sleep while empty. The bounded wait is only a backstop (close() and wakeConsumer() notify).
   while (ring_.size() == 0 && !closed_.load(std::memory_order_acquire)) {
     consumerWaiting_.store(true, std::memory_order_seq_cst);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
     if (ring_.size() == 0) wake_.wait_for(lock, std::chrono::milliseconds(20));
     consumerWaiting_.store(false, std::memory_order_seq_cst);
   }
@@ -79,6 +84,7 @@ bool EventPipeline::waitForBatch() {
     const Clock::time_point now = Clock::now();
     if (now >= deadline) break;
     consumerWaiting_.store(true, std::memory_order_seq_cst);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
     if (ring_.size() < options_.batchSize) wake_.wait_until(lock, deadline);
     consumerWaiting_.store(false, std::memory_order_seq_cst);
   }
