@@ -2,12 +2,13 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAlertsCommand } from './alerts.js';
 import { registerRulesCommand } from './rules.js';
+import { registerScanCommand } from './scan.js';
 
 /**
  * Each command lives in its own file and exports a `register…Command(program)` function; this
  * list is the only place that knows them all.
  */
-const registrations: ReadonlyArray<(program: Command) => void> = [registerRulesCommand, registerAlertsCommand];
+const registrations: ReadonlyArray<(program: Command) => void> = [registerScanCommand, registerRulesCommand, registerAlertsCommand];
 
 export function buildProgram(): Command {
   const program = new Command('emondguard')
