@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAlertsCommand } from './alerts.js';
 import { registerConfigCommand } from './config.js';
+import { registerDemoCommand } from './demo.js';
 import { registerRulesCommand } from './rules.js';
+import { registerRunCommand } from './run.js';
 import { registerScanCommand } from './scan.js';
 import { registerStatusCommand } from './status.js';
 
@@ -13,7 +15,9 @@ import { registerStatusCommand } from './status.js';
 const registrations: ReadonlyArray<(program: Command) => void> = [
   registerAlertsCommand,
   registerConfigCommand,
+  registerDemoCommand,
   registerRulesCommand,
+  registerRunCommand,
   registerScanCommand,
   registerStatusCommand,
 ];

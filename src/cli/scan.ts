@@ -8,6 +8,7 @@ import { LineStats } from '../events/line-stats.js';
 import { loadRules, loadRuleSet, RuleFileError, type CompiledRule } from '../rules/index.js';
 import { alertOutput, printable, SCAN_FORMATS, type ScanFormat } from './scan-output.js';
 import { ScanProgress } from './scan-progress.js';
+import { shellQuoted } from './shell-quote.js';
 import { formatSummary } from './scan-summary.js';
 
 interface ScanOptions {
@@ -127,11 +128,6 @@ async function openScanRecorder(dbPath: string, rules: readonly CompiledRule[]) 
     },
     close: () => recorder.close(),
   };
-}
-
-/** A path as it can be pasted into a shell. */
-function shellQuoted(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 function formatStored(summary: RecordSummary): string {

@@ -1,3 +1,5 @@
+import { DEFAULT_PUBLIC_ALERT_FIELDS } from '../alerts/sinks/unified-log-sink.js';
+import { DEFAULT_RETENTION } from '../storage/retention.js';
 import type { AgentPaths } from './default-paths.js';
 import {
   absolutePath,
@@ -58,7 +60,7 @@ interface KeySpec<T> {
   /** A constant, or computed from the platform's paths (which depend on root and OS). */
   default: T | ((paths: AgentPaths) => T);
   description: string;
-  /** Takes effect on SIGHUP; otherwise `run` says a restart is needed. */
+  /** Applied by SIGHUP; a change to any other key is reported as needing a restart. */
   reloadable: boolean;
 }
 
@@ -117,13 +119,13 @@ export const CONFIG_KEYS = {
   }),
   retentionDays: key({
     kind: integer(1, 3650, 'days'),
-    default: 90,
+    default: DEFAULT_RETENTION.maxAgeDays,
     description: 'Alerts older than this are pruned.',
     reloadable: true,
   }),
   maxDatabaseMB: key({
     kind: integer(1, 1_048_576, 'MB'),
-    default: 512,
+    default: DEFAULT_RETENTION.maxBytes / 2 ** 20,
     description: 'Size cap of the database; the oldest alerts are pruned first.',
     reloadable: true,
   }),
@@ -131,49 +133,49 @@ export const CONFIG_KEYS = {
     kind: boolean,
     default: true,
     description: "Keep at most each rule's max_signals alerts per interval window; the rest are counted, not stored.",
-    reloadable: true,
+    reloadable: false,
   }),
   mergeIntervalSeconds: key({
     kind: integer(0, 86_400, 'seconds'),
     default: 60,
     description: 'Identical alerts (same parent, executable and args) within this interval merge into one with a count; 0 turns merging off.',
-    reloadable: true,
+    reloadable: false,
   }),
   alertsNdjsonPath: key({
     kind: optionalPath,
     default: (paths) => paths.alertsNdjson as string | null,
     description: 'ECS NDJSON file of alerts for Elastic Agent, Filebeat or Fluent Bit; null turns it off.',
-    reloadable: true,
+    reloadable: false,
   }),
   alertsNdjsonMaxMB: key({
     kind: integer(1, 10_240, 'MB'),
     default: 50,
     description: 'Size at which the NDJSON file is rotated.',
-    reloadable: true,
+    reloadable: false,
   }),
   alertsNdjsonKeep: key({
     kind: integer(1, 100, 'files'),
     default: 5,
     description: 'Rotated NDJSON files kept.',
-    reloadable: true,
+    reloadable: false,
   }),
   unifiedLog: key({
     kind: boolean,
     default: true,
     description: 'Write alerts and agent messages to the macOS unified log (subsystem com.emondguard.agent).',
-    reloadable: true,
+    reloadable: false,
   }),
   unifiedLogPublicFields: key({
     kind: listOf(nonEmptyString),
-    default: ['rule.name', 'rule.severity', 'process.name', 'process.pid', 'process.parent.name', 'process.executable'] as string[],
+    default: [...DEFAULT_PUBLIC_ALERT_FIELDS],
     description: 'Alert fields logged %{public} in the unified log; every other field keeps the OS default (redacted).',
-    reloadable: true,
+    reloadable: false,
   }),
   agentLogPath: key({
     kind: optionalPath,
     default: (paths) => paths.agentLog as string | null,
     description: "The agent's own JSON-lines log; null turns it off.",
-    reloadable: true,
+    reloadable: false,
   }),
   logLevel: key({
     kind: oneOf(['error', 'warn', 'info', 'debug'] as const),

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { defaultPaths, type AgentPaths } from './default-paths.js';
 import { ConfigError } from './errors.js';
+import { readManagedPreferences } from './managed-preferences.js';
 import { resolveConfig, type ConfigLayer, type EffectiveConfig } from './resolve.js';
 
-/** Reads a property list file into plain values; injected so this module stays free of plist parsing. */
+/**
+ * Reads a property list file into plain values, or undefined when the file does not exist;
+ * injected so this module stays free of plist parsing.
+ */
 export type PlistReader = (path: string) => unknown;
 
 export interface LoadConfigOptions {
@@ -12,6 +16,7 @@ export interface LoadConfigOptions {
   /** Override of the MDM managed-preferences file (tests, and non-standard installs). */
   managedPreferencesPath?: string;
   paths?: AgentPaths;
+  /** Reads the MDM plist; the real reader unless a test gives another. */
   readPlist?: PlistReader;
 }
 
@@ -20,7 +25,7 @@ export function loadConfig(options: LoadConfigOptions = {}): EffectiveConfig {
   const paths = options.paths ?? defaultPaths();
   const file = options.configPath ? readJsonLayer(options.configPath, { required: true }) : readJsonLayer(paths.configFile, { required: false });
   const mdmPath = options.managedPreferencesPath ?? paths.managedPreferences;
-  const mdm = options.readPlist ? readManagedPreferencesLayer(mdmPath, options.readPlist) : null;
+  const mdm = readManagedPreferencesLayer(mdmPath, options.readPlist ?? readManagedPreferences);
   return resolveConfig({ file, mdm }, paths);
 }
 
@@ -49,9 +54,9 @@ export function readManagedPreferencesLayer(path: string, readPlist: PlistReader
   try {
     values = readPlist(path);
   } catch (error) {
-    if (isMissingFile(error)) return null;
     throw new ConfigError('E_CONFIG_READ', `cannot read the MDM managed preferences ${path}: ${(error as Error).message}. Check the configuration profile your MDM deploys.`, [], { cause: error });
   }
+  if (values === undefined) return null;
   if (values === null || typeof values !== 'object' || Array.isArray(values)) {
     throw new ConfigError('E_CONFIG_SYNTAX', `the MDM managed preferences ${path} must be a dictionary of settings.`);
   }

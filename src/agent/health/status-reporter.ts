@@ -13,6 +13,8 @@ export interface StatusReporterOptions {
   databasePath: string;
   /** The live source's description (kind, mode, note) at the time of each update. */
   source: () => AgentStatus['source'];
+  /** Called first on every update, to bring the metrics up to date (the source's drop counters). */
+  refresh?: () => void;
   onWarning: (warning: WatchdogWarning) => void;
   onRecovered: (budget: WatchdogWarning['budget']) => void;
   /** Kernel or queue drops since the previous update (recorded as agent events). */
@@ -52,10 +54,12 @@ export class StatusReporter {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.options.refresh?.();
     this.write(this.snapshot('stopped'));
   }
 
   tick(): AgentStatus {
+    this.options.refresh?.();
     const status = this.snapshot('running');
     const { raised, cleared } = this.watchdog.observe(status.resources, this.now().getTime());
     raised.forEach((w) => this.options.onWarning(w));

@@ -205,11 +205,18 @@ export class TraceBuilder {
   private nextPidversion = 1000;
   private seq = 0;
 
-  constructor(private readonly options: MessageOptions = {}) {}
+  /**
+   * `clock`, when given, stamps every message and every new process with its time (the demo's
+   * trace happens "now"); without it the times are fixed, as tests want.
+   */
+  constructor(
+    private readonly options: MessageOptions = {},
+    private readonly clock?: () => string,
+  ) {}
 
   /** A process that exists already (its birth is not in the trace). */
   existing(pid: number, executable: string, ppid = 1, parentPidversion = 1): ProcessSpec {
-    return { pid, pidversion: this.nextPidversion++, executable, ppid, parentPidversion };
+    return { pid, pidversion: this.nextPidversion++, executable, ppid, parentPidversion, ...this.startNow() };
   }
 
   fork(parent: ProcessSpec, childPid: number): ProcessSpec {
@@ -220,6 +227,7 @@ export class TraceBuilder {
       ppid: parent.pid,
       parentPidversion: parent.pidversion,
       euid: parent.euid,
+      ...this.startNow(),
     };
     this.lines.push(forkLine(parent, child, this.next()));
     return child;
@@ -253,6 +261,11 @@ export class TraceBuilder {
 
   private next(): MessageOptions {
     this.seq++;
-    return { ...this.options, seqNum: this.seq, globalSeqNum: this.seq };
+    return { ...this.options, seqNum: this.seq, globalSeqNum: this.seq, ...(this.clock ? { time: this.clock() } : {}) };
+  }
+
+  private startNow(): { startTime?: string } {
+    // eslogger prints process start times with microseconds.
+    return this.clock ? { startTime: this.clock().replace(/(\.\d{6})\d*Z$/, '$1Z') } : {};
   }
 }
