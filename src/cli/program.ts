@@ -1,11 +1,14 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { registerAuditCommand } from './audit.js';
 
 /**
  * Each command lives in its own file and exports a `register…Command(program)` function; this
  * list is the only place that knows them all.
  */
-const registrations: ReadonlyArray<(program: Command) => void> = [];
+const registrations: ReadonlyArray<(program: Command) => void> = [
+  registerAuditCommand,
+];
 
 export function buildProgram(): Command {
   const program = new Command('emondguard')

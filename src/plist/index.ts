@@ -11,7 +11,7 @@ import { parseXmlPlist } from './xml-reader.js';
  * configuration loader (managed preferences under /Library/Managed Preferences are binary).
  */
 export { PlistError } from './plist-error.js';
-export { isPlistDict, plistTypeName, type PlistDict, type PlistValue } from './plist-value.js';
+export { aPlistType, isPlistDict, plistTypeName, type PlistDict, type PlistValue } from './plist-value.js';
 export { parseXmlPlist } from './xml-reader.js';
 export { parseBinaryPlist } from './binary-reader.js';
 export { toXmlPlist } from './xml-writer.js';

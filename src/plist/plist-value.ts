@@ -46,3 +46,9 @@ export function plistTypeName(value: PlistValue | undefined): string {
   if (Array.isArray(value)) return 'array';
   return 'dict';
 }
+
+/** The type name with its article ("an integer", "a dict"), for messages. */
+export function aPlistType(value: PlistValue | undefined): string {
+  const name = plistTypeName(value);
+  return `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
+}
