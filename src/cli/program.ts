@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAuditCommand } from './audit.js';
+import { registerDoctorCommand } from './doctor.js';
 
 /**
  * Each command lives in its own file and exports a `register…Command(program)` function; this
@@ -8,6 +9,7 @@ import { registerAuditCommand } from './audit.js';
  */
 const registrations: ReadonlyArray<(program: Command) => void> = [
   registerAuditCommand,
+  registerDoctorCommand,
 ];
 
 export function buildProgram(): Command {
