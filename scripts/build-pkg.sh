@@ -9,6 +9,8 @@
 #       [--keychain PATH] [--notarize --keychain-profile NAME] \
 #       [--node PATH] [--staging DIR] [--output DIR] [--skip-build]
 #   scripts/build-pkg.sh --unsigned ...                       # macOS: a local test package
+#   scripts/build-pkg.sh --eslogger-only --app-identity ... --installer-identity ...
+#       # fleets without Apple's ES entitlement: no provisioning profile, the agent uses eslogger
 #
 # --node: the node binary to ship as Contents/MacOS/emondguard (default: the node running npm).
 #   It must be the Node version the addons were built for; for Intel and Apple silicon use a
@@ -26,6 +28,7 @@ DRY_RUN=0
 UNSIGNED=0
 SKIP_BUILD=0
 NOTARIZE=0
+ESLOGGER_ONLY=0
 STAGING=""
 OUTPUT=""
 NODE_BIN="$(command -v node || true)"
@@ -47,17 +50,19 @@ while [ $# -gt 0 ]; do
     --installer-identity) INSTALLER_IDENTITY="${2:?--installer-identity needs a value}"; shift 2 ;;
     --keychain) KEYCHAIN="${2:?--keychain needs a value}"; shift 2 ;;
     --keychain-profile) NOTARY_KEYCHAIN_PROFILE="${2:?--keychain-profile needs a value}"; export NOTARY_KEYCHAIN_PROFILE; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --eslogger-only) ESLOGGER_ONLY=1; shift ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
 
 if [ -z "$NODE_BIN" ] || [ ! -x "$NODE_BIN" ]; then die "no node binary to ship: pass --node PATH"; fi
 [ -z "$PROFILE" ] || [ -f "$PROFILE" ] || die "--provisioning-profile $PROFILE does not exist"
+if [ "$ESLOGGER_ONLY" -eq 1 ] && [ -n "$PROFILE" ]; then die "--eslogger-only builds carry no provisioning profile; drop --provisioning-profile"; fi
 if [ "$DRY_RUN" -eq 0 ]; then
   require_macos "building the package"
   if [ "$UNSIGNED" -eq 0 ]; then
-    [ -n "$PROFILE" ] || die "--provisioning-profile is required: the ES entitlement is only honoured with the profile Apple issued for $LABEL"
+    [ -n "$PROFILE" ] || [ "$ESLOGGER_ONLY" -eq 1 ] || die "--provisioning-profile is required: the ES entitlement is only honoured with the profile Apple issued for $LABEL (or build --eslogger-only)"
     [ -n "$APP_IDENTITY" ] || die "--app-identity is required (a Developer ID Application certificate), or --unsigned for a local test"
     [ -n "$INSTALLER_IDENTITY" ] || die "--installer-identity is required (a Developer ID Installer certificate), or --unsigned for a local test"
   fi
@@ -91,7 +96,7 @@ cp "$NODE_BIN" "$APP/Contents/MacOS/emondguard"
 chmod 755 "$APP/Contents/MacOS/emondguard"
 if [ -n "$PROFILE" ]; then
   cp "$PROFILE" "$APP/Contents/embedded.provisionprofile"
-else
+elif [ "$ESLOGGER_ONLY" -eq 0 ]; then
   echo "PLACEHOLDER: dry run without --provisioning-profile; a real build embeds Apple's profile here" > "$APP/Contents/embedded.provisionprofile"
 fi
 cp "$REPO/package.json" "$RESOURCES/package.json"
@@ -137,7 +142,9 @@ esac
 sed -e "s/@VERSION@/$VERSION/g" -e "s/@ARCHS@/$ARCHS/g" "$HERE/pkg/Distribution.xml.in" > "$STAGING/Distribution.xml"
 
 log "validating the payload"
-"$NODE_BIN" "$HERE/pkg/validate-payload.mjs" "$STAGING" "$VERSION" >&2
+VALIDATE_ARGS=("$STAGING" "$VERSION")
+[ "$ESLOGGER_ONLY" -eq 1 ] && VALIDATE_ARGS+=(--eslogger-only)
+"$NODE_BIN" "$HERE/pkg/validate-payload.mjs" "${VALIDATE_ARGS[@]}" >&2
 
 COMPONENT="$STAGING/emondguard-component.pkg"
 PRODUCT="${OUTPUT:-$STAGING}/emondguard-$VERSION.pkg"
@@ -158,6 +165,7 @@ fi
 
 if [ "$UNSIGNED" -eq 0 ]; then
   SIGN_ARGS=(--identity "$APP_IDENTITY")
+  [ "$ESLOGGER_ONLY" -eq 1 ] && SIGN_ARGS+=(--entitlements "$HERE/pkg/entitlements-eslogger.plist")
   [ -n "$KEYCHAIN" ] && SIGN_ARGS+=(--keychain "$KEYCHAIN")
   "$HERE/sign.sh" "${SIGN_ARGS[@]}" "$APP"
 fi

@@ -18,9 +18,10 @@ const LABEL = 'com.emondguard.agent';
 const APP = 'Library/EmondGuard/EmondGuard.app';
 const ES = 'com.apple.developer.endpoint-security.client';
 
-const [staging, version] = process.argv.slice(2);
-if (!staging || !version) {
-  console.error('usage: validate-payload.mjs <staging dir> <version>');
+const [staging, version, flag] = process.argv.slice(2);
+const esloggerOnly = flag === '--eslogger-only';
+if (!staging || !version || (flag !== undefined && !esloggerOnly)) {
+  console.error('usage: validate-payload.mjs <staging dir> <version> [--eslogger-only]');
   process.exit(2);
 }
 const root = path.join(staging, 'root');
@@ -59,7 +60,8 @@ check(typeof info.LSMinimumSystemVersion === 'string', 'LSMinimumSystemVersion i
 const executable = path.join(contents, 'MacOS', String(info.CFBundleExecutable));
 check(existsSync(executable) && mode(executable) === 0o755, `CFBundleExecutable ${info.CFBundleExecutable} exists in Contents/MacOS with mode 0755`);
 const profile = path.join(contents, 'embedded.provisionprofile');
-if (check(existsSync(profile), 'Contents/embedded.provisionprofile exists')) checkProvisioningProfile(readFileSync(profile));
+if (esloggerOnly) check(!existsSync(profile), 'eslogger-only: no provisioning profile in the bundle');
+else if (check(existsSync(profile), 'Contents/embedded.provisionprofile exists')) checkProvisioningProfile(readFileSync(profile));
 check(existsSync(path.join(contents, 'Resources/app/dist/cli/main.js')), 'Resources/app/dist/cli/main.js exists');
 check(existsSync(path.join(contents, 'Resources/app/package.json')), 'Resources/app/package.json exists');
 check(existsSync(path.join(contents, 'Resources/app/node_modules/better-sqlite3/build/Release/better_sqlite3.node')), 'better-sqlite3 addon is bundled');
@@ -67,8 +69,11 @@ const addons = path.join(contents, 'Resources/app/native/build/Release');
 const ours = existsSync(addons) ? readdirSync(addons).filter((f) => f.endsWith('.node')) : [];
 if (ours.length > 0) check(true, `emondguard addon bundled: ${ours.join(', ')}`);
 else notes.push('native/build/Release/*.node is not built: the bundle has no Endpoint Security addon (build it with the native build first)');
-const entitlements = readPlist(path.join(repo, 'scripts/entitlements.plist'), 'scripts/entitlements.plist');
-check(entitlements[ES] === true, `scripts/entitlements.plist grants ${ES}`);
+const entitlementsFile = esloggerOnly ? 'scripts/pkg/entitlements-eslogger.plist' : 'scripts/entitlements.plist';
+const entitlements = readPlist(path.join(repo, entitlementsFile), entitlementsFile);
+if (esloggerOnly) check(entitlements[ES] === undefined, `${entitlementsFile} does not ask for ${ES}`);
+else check(entitlements[ES] === true, `${entitlementsFile} grants ${ES}`);
+check(entitlements['com.apple.security.cs.allow-jit'] === true, `${entitlementsFile} lets V8 JIT under the hardened runtime`);
 
 // --- the LaunchDaemon
 const daemonPath = inPayload(`Library/LaunchDaemons/${LABEL}.plist`);

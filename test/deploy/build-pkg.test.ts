@@ -169,3 +169,20 @@ describe('build-pkg.sh validation', () => {
     expect(result.stderr).toContain('--dry-run');
   });
 });
+
+describe('build-pkg.sh --eslogger-only', () => {
+  it('builds a bundle without the ES entitlement or a provisioning profile', () => {
+    const stage = dryRun(['--eslogger-only']);
+    expect(stage.status, stage.stderr).toBe(0);
+    expect(existsSync(path.join(stage.staging, 'root', APP_REL, 'Contents/embedded.provisionprofile'))).toBe(false);
+    expect(stage.stderr).toContain('✓ eslogger-only: no provisioning profile in the bundle');
+    expect(stage.stderr).toContain('✓ scripts/pkg/entitlements-eslogger.plist does not ask for com.apple.developer.endpoint-security.client');
+    expect(readFileSync(path.join(stage.staging, 'NOTES'), 'utf8')).not.toContain('placeholder');
+  });
+
+  it('refuses a provisioning profile, which would be pointless', () => {
+    const stage = dryRun(['--eslogger-only', '--provisioning-profile', path.join(REPO, 'test/fixtures/deploy/valid.provisionprofile')]);
+    expect(stage.status).toBe(1);
+    expect(stage.stderr).toContain('--eslogger-only builds carry no provisioning profile');
+  });
+});
