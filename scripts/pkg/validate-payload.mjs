@@ -35,14 +35,37 @@ const check = (ok, message) => {
 const mode = (file) => lstatSync(file).mode & 0o7777;
 const octal = (m) => m.toString(8).padStart(4, '0');
 
-/** Parses with our reader and with plistlib; both must agree that it is a plist. */
+/** Plists read so far, for the second opinion (plistlib) at the end. */
+const plistsRead = [];
+
+/** Parses with our reader now; `secondOpinion()` has Python's plistlib read them all too. */
 function readPlist(file, label = path.relative(staging, file)) {
-  const bytes = readFileSync(file);
-  const ours = parsePlist(new Uint8Array(bytes), file).value;
-  const python = spawnSync('python3', ['-c', 'import plistlib,sys; plistlib.load(open(sys.argv[1], "rb"))', file], { encoding: 'utf8' });
-  if (python.error) notes.push(`python3 unavailable: ${path.relative(staging, file)} checked by one parser only`);
-  else check(python.status === 0, `${label} is read by python plistlib${python.status === 0 ? '' : `: ${python.stderr.trim()}`}`);
+  const ours = parsePlist(new Uint8Array(readFileSync(file)), file).value;
+  plistsRead.push([file, label]);
   return ours;
+}
+
+/** One python3 process reads every plist (and the Distribution XML) and reports per file. */
+function secondOpinion(distributionFile) {
+  const program = [
+    'import json, plistlib, sys, xml.etree.ElementTree as E',
+    'files, dist = json.loads(sys.argv[1]), sys.argv[2]',
+    'out = {}',
+    'for f in files:',
+    '    try: plistlib.load(open(f, "rb")); out[f] = None',
+    '    except Exception as e: out[f] = f"{type(e).__name__}: {e}"',
+    'try: out["version"] = E.parse(dist).getroot().find("pkg-ref[@version]").get("version")',
+    'except Exception as e: out["version"] = None; out["distribution"] = str(e)',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const python = spawnSync('python3', ['-c', program, JSON.stringify(plistsRead.map(([file]) => file)), distributionFile], { encoding: 'utf8' });
+  if (python.error || python.status !== 0) {
+    notes.push(`python3 unavailable or failing (${python.error?.message ?? python.stderr.trim()}): plists checked by one parser only`);
+    return;
+  }
+  const verdicts = JSON.parse(python.stdout);
+  for (const [file, label] of plistsRead) check(verdicts[file] === null, `${label} is read by python plistlib${verdicts[file] ? `: ${verdicts[file]}` : ''}`);
+  check(verdicts.version === version, `Distribution.xml is well-formed XML for version ${version}${verdicts.distribution ? `: ${verdicts.distribution}` : ''}`);
 }
 
 function inPayload(systemPath) {
@@ -111,12 +134,7 @@ for (const script of ['preinstall', 'postinstall']) {
 const component = readPlist(path.join(staging, 'component.plist'));
 const bundle = Array.isArray(component) ? component[0] : undefined;
 check(bundle?.RootRelativeBundlePath === APP && bundle?.BundleIsRelocatable === false, 'component.plist pins the bundle to its path (not relocatable)');
-const distribution = spawnSync(
-  'python3',
-  ['-c', 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); print(r.find("pkg-ref[@version]").get("version"))', path.join(staging, 'Distribution.xml')],
-  { encoding: 'utf8' },
-);
-check(distribution.status === 0 && distribution.stdout.trim() === version, `Distribution.xml is well-formed XML for version ${version}`);
+secondOpinion(path.join(staging, 'Distribution.xml'));
 
 // --- modes: nothing in the payload may be writable by group or others
 const manifest = [];

@@ -1,8 +1,8 @@
-import { chmodSync, existsSync, lstatSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isPlistDict, parsePlist, type PlistDict } from '../../src/plist/index.js';
-import { APP_REL, REPO, dryRun, run } from './staging.js';
+import { APP_REL, REPO, dryRun, run, scratchDir, sharedDryRun } from './staging.js';
 
 const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
 const modeOf = (file: string) => lstatSync(file).mode & 0o7777;
@@ -13,7 +13,7 @@ const plistAt = (file: string): PlistDict => {
 };
 
 describe('scripts/build-pkg.sh --dry-run', () => {
-  const stage = dryRun();
+  const stage = sharedDryRun();
   const root = path.join(stage.staging, 'root');
   const app = path.join(root, APP_REL);
 
@@ -139,8 +139,9 @@ describe('build-pkg.sh validation', () => {
   });
 
   it('fails when a staged plist is broken or too open', () => {
-    const stage = dryRun();
-    expect(stage.status).toBe(0);
+    const staging = path.join(scratchDir('broken'), 'staging');
+    cpSync(sharedDryRun().staging, staging, { recursive: true });
+    const stage = { staging };
     const daemon = path.join(stage.staging, 'root/Library/LaunchDaemons/com.emondguard.agent.plist');
     chmodSync(daemon, 0o666);
     const open = run('node', [path.join(REPO, 'scripts/pkg/validate-payload.mjs'), stage.staging, pkg.version]);
@@ -155,7 +156,7 @@ describe('build-pkg.sh validation', () => {
   });
 
   it('refuses a non-empty staging folder and unknown arguments', () => {
-    const stage = dryRun();
+    const stage = sharedDryRun();
     const again = run(path.join(REPO, 'scripts/build-pkg.sh'), ['--dry-run', '--skip-build', '--staging', stage.staging]);
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('is not empty');

@@ -1,7 +1,7 @@
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_REL, REPO, dryRun, run, scratchDir } from './staging.js';
+import { APP_REL, REPO, run, scratchDir, sharedDryRun } from './staging.js';
 
 const isRoot = process.getuid?.() === 0;
 const modeOf = (file: string) => lstatSync(file).mode & 0o7777;
@@ -9,8 +9,7 @@ const script = (name: string) => path.join(REPO, 'scripts', name);
 
 /** A volume with the package's payload on it, as Installer leaves it before postinstall. */
 function installedVolume(): string {
-  const stage = dryRun();
-  if (stage.status !== 0) throw new Error(stage.stderr);
+  const stage = sharedDryRun();
   const volume = path.join(scratchDir('volume'), 'Macintosh HD');
   cpSync(path.join(stage.staging, 'root'), volume, { recursive: true, verbatimSymlinks: true });
   return volume;

@@ -42,3 +42,12 @@ export function dryRun(extra: string[] = []): Run & { staging: string } {
   const result = run(path.join(REPO, 'scripts/build-pkg.sh'), ['--dry-run', '--skip-build', '--staging', staging, ...extra]);
   return { ...result, staging };
 }
+
+let shared: (Run & { staging: string }) | undefined;
+
+/** One dry run per test file, for tests that only read it or copy it (each run copies node). */
+export function sharedDryRun(): Run & { staging: string } {
+  shared ??= dryRun();
+  if (shared.status !== 0) throw new Error(`build-pkg.sh --dry-run failed: ${shared.stderr}`);
+  return shared;
+}
