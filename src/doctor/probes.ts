@@ -3,7 +3,8 @@ import path from 'node:path';
 /**
  * Where the alert database is by default. The store (issue 4) owns this rule; until its resolver
  * is on main, the doctor applies the same documented one: `EMONDGUARD_DB` wins; on macOS as root
- * `/Library/Application Support/emondguard/alerts.db`; otherwise a per-user data folder.
+ * `/Library/Application Support/emondguard/alerts.db`, elsewhere as root `/var/lib/emondguard`;
+ * otherwise a per-user data folder (XDG_DATA_HOME on Linux).
  */
 export function defaultDatabasePath(
   env: NodeJS.ProcessEnv,
@@ -16,6 +17,8 @@ export function defaultDatabasePath(
     if (uid === 0 || uid === undefined) return { path: '/Library/Application Support/emondguard/alerts.db', source: 'default' };
     return { path: path.join(home, 'Library/Application Support/emondguard/alerts.db'), source: 'default (per user)' };
   }
-  const dataHome = env.XDG_DATA_HOME || path.join(home, '.local/share');
+  if (uid === 0) return { path: '/var/lib/emondguard/alerts.db', source: 'default' };
+  const xdg = env.XDG_DATA_HOME;
+  const dataHome = xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.local/share');
   return { path: path.join(dataHome, 'emondguard/alerts.db'), source: 'default (per user)' };
 }

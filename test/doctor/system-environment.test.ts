@@ -47,8 +47,10 @@ describe('defaultDatabasePath', () => {
     expect(defaultDatabasePath({}, 'darwin', '/var/root', 0).path).toBe('/Library/Application Support/emondguard/alerts.db');
     expect(defaultDatabasePath({}, 'darwin', '/Users/a', 501).path).toBe('/Users/a/Library/Application Support/emondguard/alerts.db');
   });
-  it('elsewhere: XDG data home', () => {
+  it('elsewhere: /var/lib as root, else the XDG data home (absolute only)', () => {
+    expect(defaultDatabasePath({}, 'linux', '/root', 0).path).toBe('/var/lib/emondguard/alerts.db');
     expect(defaultDatabasePath({ XDG_DATA_HOME: '/x' }, 'linux', '/home/a', 1000).path).toBe('/x/emondguard/alerts.db');
+    expect(defaultDatabasePath({ XDG_DATA_HOME: 'relative' }, 'linux', '/home/a', 1000).path).toBe('/home/a/.local/share/emondguard/alerts.db');
     expect(defaultDatabasePath({}, 'linux', '/home/a', 1000).path).toBe('/home/a/.local/share/emondguard/alerts.db');
   });
 });
