@@ -1,13 +1,17 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { registerAlertsCommand } from './alerts.js';
 import { registerAuditCommand } from './audit.js';
 import { registerDoctorCommand } from './doctor.js';
+import { registerRulesCommand } from './rules.js';
 
 /**
  * Each command lives in its own file and exports a `register…Command(program)` function; this
  * list is the only place that knows them all.
  */
 const registrations: ReadonlyArray<(program: Command) => void> = [
+  registerRulesCommand,
+  registerAlertsCommand,
   registerAuditCommand,
   registerDoctorCommand,
 ];
@@ -21,7 +25,10 @@ export function buildProgram(): Command {
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (text, write) => write(`emondguard: ${text.replace(/^error: /, '')}`) });
+    .configureOutput({ outputError: (text, write) => write(`emondguard: ${text.replace(/^error: /, '')}`) })
+    // Set before the commands are registered so subcommands inherit it: a usage error in
+    // `emondguard rules check` must reach main's exit-code mapping (2), not exit 1 from commander.
+    .exitOverride();
   for (const register of registrations) register(program);
   return program;
 }

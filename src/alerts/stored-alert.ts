@@ -1,0 +1,11 @@
+import type { AlertDocument } from './alert-document.js';
+
+/**
+ * An alert on its way to the sinks after the store. `id` is its row id in the alert store; it is
+ * null only for an alert the store could not take (the database failing for so long that the
+ * writer's backlog overflowed) — sent on anyway so it is not lost everywhere.
+ */
+export interface StoredAlert {
+  id: number | null;
+  document: AlertDocument;
+}

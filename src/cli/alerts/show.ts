@@ -1,0 +1,78 @@
+import { UsageError } from '../../errors.js';
+import type { ThreatMapping } from '../../rules/rule.js';
+import type { AlertDetail } from '../../storage/alert-rows.js';
+import { shortTime } from './alert-formats.js';
+import type { ShowFormat } from './formats.js';
+import { openStoreForReading, withStore } from './open-store.js';
+import { Output } from './output.js';
+import { paint, printable, terminalStyle } from './terminal.js';
+
+
+export interface ShowFlags {
+  db?: string;
+  format: ShowFormat;
+}
+
+export async function runShow(id: number, flags: ShowFlags): Promise<void> {
+  const output = new Output();
+  await withStore(openStoreForReading(flags.db), async (store) => {
+    const alert = store.get(id);
+    if (!alert) {
+      throw new UsageError(`no alert with id ${id} in ${store.file}; \`emondguard alerts list\` shows the ids`, {
+        code: 'E_ALERT_NOT_FOUND',
+      });
+    }
+    await output.write(flags.format === 'json' ? `${JSON.stringify(alert, null, 2)}\n` : renderAlert(alert, terminalStyle().color));
+  });
+}
+
+/** Everything about one alert, for a person: the facts, MITRE, references, the guide, the document. */
+export function renderAlert(alert: AlertDetail, color: boolean): string {
+  const p = alert.process;
+  const facts: Array<[string, string | null]> = [
+    ['Status', statusLine(alert)],
+    ['Severity', `${alert.rule.severity} (risk score ${alert.rule.risk_score})`],
+    ['Time', `${shortTime(alert.timestamp)} UTC (event); raised ${shortTime(alert.created)} UTC`],
+    ['Occurrences', alert.count > 1 ? `${alert.count} identical alerts merged, the last at ${shortTime(alert.last_seen ?? alert.timestamp)} UTC` : '1'],
+    ['Host', alert.host],
+    ['Process', `${p.name ?? '?'} (pid ${p.pid ?? '?'}) ${p.executable ?? ''}`.trim()],
+    ['Command line', p.command_line],
+    ['Parent', `${p.parent.name ?? '?'} (pid ${p.parent.pid ?? '?'}) ${p.parent.executable ?? ''}`.trim()],
+    ['User', alert.user.id === null ? null : `${alert.user.id}${alert.user.name ? ` (${alert.user.name})` : ''}`],
+    ['Entity ids', `${p.entity_id ?? '?'} ← parent ${p.parent.entity_id ?? '?'}`],
+    ['Rule', `${alert.rule.name} — ${alert.rule.id} v${alert.rule.version}${alert.rule_context.source ? ` (${alert.rule_context.source})` : ''}`],
+  ];
+  const heading = (text: string): string => `\n${paint(text, 'bold', color)}`;
+  const lines = [paint(`Alert ${alert.id}: ${alert.rule.name}`, 'bold', color), ''];
+  for (const [label, value] of facts) {
+    if (value !== null && value !== '') lines.push(`  ${label.padEnd(13)} ${printable(value)}`);
+  }
+  lines.push(heading('MITRE ATT&CK'), ...threatLines(alert.document.threat));
+  const references = alert.rule_context.references?.length ? alert.rule_context.references : alert.document.rule.reference;
+  if (references.length > 0) lines.push(heading('References'), ...references.map((r) => `  - ${r}`));
+  lines.push(heading('Investigation guide'));
+  lines.push(alert.rule_context.note?.trim() || '  (the rule has no investigation guide)');
+  lines.push(heading('ECS document'), JSON.stringify(alert.document, null, 2));
+  return `${lines.join('\n')}\n`;
+}
+
+function statusLine(alert: AlertDetail): string {
+  if (alert.status === 'open') return 'open';
+  const who = alert.status_by ? ` by ${alert.status_by}` : '';
+  const when = alert.status_at ? ` at ${shortTime(alert.status_at)} UTC` : '';
+  const note = alert.status_note ? ` — ${alert.status_note}` : '';
+  return `${alert.status}${who}${when}${note}`;
+}
+
+function threatLines(threat: readonly ThreatMapping[]): string[] {
+  if (threat.length === 0) return ['  (no mapping)'];
+  const lines: string[] = [];
+  for (const mapping of threat) {
+    lines.push(`  ${mapping.tactic.name} (${mapping.tactic.id})  ${mapping.tactic.reference}`);
+    for (const technique of mapping.technique ?? []) {
+      lines.push(`    ${technique.id} ${technique.name}  ${technique.reference}`);
+      for (const sub of technique.subtechnique ?? []) lines.push(`      ${sub.id} ${sub.name}  ${sub.reference}`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,73 @@
+import { Command, Option } from 'commander';
+import { checkRuleFiles, loadRuleSet, type CompiledRule, type RuleFileResult } from '../rules/index.js';
+
+/**
+ * `emondguard rules list` shows the rules the agent would run (built-in plus `--rules` paths);
+ * `emondguard rules check FILE...` validates rule files one by one, printing ✓ or ✗ and, for each
+ * failure, a caret diagnostic at file:line:column. Check exits 1 when a rule is bad and 2 when a
+ * path cannot be read (the user must fix the command, not the rule).
+ */
+export function registerRulesCommand(program: Command): void {
+  const rules = program.command('rules').description('list and check detection rules (Elastic EQL rule files)');
+
+  rules
+    .command('list')
+    .description('list the built-in rules and those under --rules')
+    .option('--rules <path>', 'a rule file or a directory of *.toml rule files (repeatable)', collect)
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action((options: { rules?: string[]; format: 'table' | 'json' }) => {
+      const loaded = loadRuleSet(options.rules ?? []);
+      process.stdout.write(options.format === 'json' ? `${JSON.stringify(loaded.map(ruleSummary), null, 2)}\n` : ruleTable(loaded));
+    });
+
+  rules
+    .command('check')
+    .description('validate rule files (or directories of them) and show where each problem is')
+    .argument('<file...>', 'rule files or directories')
+    .action((files: string[]) => {
+      const results = checkRuleFiles(files);
+      process.stdout.write(checkReport(results));
+      process.exitCode = checkExitCode(results);
+    });
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Everything a rule is, without the predicate (for `--format json`). */
+function ruleSummary(rule: CompiledRule): Record<string, unknown> {
+  const { matches: _matches, ...metadata } = rule;
+  return metadata;
+}
+
+function ruleTable(rules: readonly CompiledRule[]): string {
+  const header = ['ID', 'NAME', 'VERSION', 'SEVERITY', 'RISK', 'SOURCE'];
+  const rows = rules.map((rule) => [rule.id, rule.name, String(rule.version), rule.severity, String(rule.risk_score), rule.source]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .join('  ');
+  return `${[header, ...rows].map(line).join('\n')}\n`;
+}
+
+function checkReport(results: readonly RuleFileResult[]): string {
+  const lines: string[] = [];
+  for (const result of results) {
+    if (result.rule) {
+      lines.push(`✓ ${result.file}  ${result.rule.name} (${result.rule.id}, version ${result.rule.version})`);
+    } else if (result.error) {
+      lines.push(`✗ ${result.file}`);
+      lines.push(...result.error.render().split('\n').map((text) => `    ${text}`));
+    }
+  }
+  const failed = results.filter((result) => result.error).length;
+  lines.push('', `${results.length} rule file${results.length === 1 ? '' : 's'} checked: ${results.length - failed} valid, ${failed} invalid`);
+  return `${lines.join('\n')}\n`;
+}
+
+function checkExitCode(results: readonly RuleFileResult[]): number {
+  if (results.some((result) => result.error?.code.startsWith('E_IO'))) return 2;
+  return results.some((result) => result.error) ? 1 : 0;
+}

@@ -1,0 +1,68 @@
+import winston from 'winston';
+import { ensurePrivateFile } from '../storage/file-modes.js';
+import { UnifiedLogTransport } from './unified-log-transport.js';
+import type { UnifiedLogWriter } from './unified-log.js';
+
+/**
+ * The agent's own log: JSON lines in a file (agent.log) and the same entries in the unified log,
+ * category `agent`, through the addon. One logger; the composition root builds it and passes it
+ * to whatever needs to report.
+ */
+
+export type AgentLogLevel = 'error' | 'warn' | 'info' | 'verbose' | 'debug';
+export const AGENT_LOG_LEVELS: readonly AgentLogLevel[] = ['error', 'warn', 'info', 'verbose', 'debug'];
+
+/** What the store, writer and sinks need to report; a winston Logger is one. */
+export interface AgentLog {
+  error(message: string, meta?: Record<string, unknown>): unknown;
+  warn(message: string, meta?: Record<string, unknown>): unknown;
+  info(message: string, meta?: Record<string, unknown>): unknown;
+  debug(message: string, meta?: Record<string, unknown>): unknown;
+}
+
+export interface AgentLoggerOptions {
+  level?: AgentLogLevel;
+  /** The JSON-lines file; none when omitted. Created 0600. */
+  file?: string;
+  /** Rotate the file past this size (default 10 MiB), keeping `maxFiles` (default 5). */
+  maxBytes?: number;
+  maxFiles?: number;
+  unifiedLog?: UnifiedLogWriter;
+  /** Also write human-readable lines to stderr (foreground runs). */
+  stderr?: boolean;
+}
+
+export function createAgentLogger(options: AgentLoggerOptions = {}): winston.Logger {
+  const transports: winston.transport[] = [];
+  if (options.file !== undefined) {
+    // winston would create the file with the umask's mode; alerts' command lines end up quoted in
+    // this log, so make it private first.
+    ensurePrivateFile(options.file);
+    transports.push(
+      new winston.transports.File({
+        filename: options.file,
+        maxsize: options.maxBytes ?? 10 * 1024 * 1024,
+        maxFiles: options.maxFiles ?? 5,
+        tailable: true,
+        format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+      }),
+    );
+  }
+  if (options.unifiedLog) transports.push(new UnifiedLogTransport({ writer: options.unifiedLog }));
+  if (options.stderr) {
+    transports.push(
+      new winston.transports.Console({
+        stderrLevels: [...AGENT_LOG_LEVELS],
+        format: winston.format.combine(winston.format.timestamp(), winston.format.simple()),
+      }),
+    );
+  }
+  return winston.createLogger({
+    level: options.level ?? 'info',
+    levels: winston.config.npm.levels,
+    transports,
+    // With no outputs (tests, a scan), winston would warn about writing to nothing.
+    silent: transports.length === 0,
+    exitOnError: false,
+  });
+}

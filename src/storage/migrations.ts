@@ -1,0 +1,155 @@
+import type Database from 'better-sqlite3';
+import { StoreError } from './store-errors.js';
+
+/**
+ * The schema's history. `PRAGMA user_version` holds how many migrations a file has had; opening a
+ * file for writing runs the missing ones, all in one transaction, so a file is at one version or
+ * the next and never in between. Append new migrations; never edit one that has shipped (files in
+ * the field are at every version, and the tests replay each earlier one).
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'alerts, the rules they came from, agent events',
+    sql: `
+      -- Rule metadata once per distinct rule block, so each alert row does not repeat the rule's
+      -- description and MITRE mapping (most of an ECS alert's bytes). The investigation guide
+      -- lives here because the alert document has no field for it.
+      CREATE TABLE rules (
+        id INTEGER PRIMARY KEY,
+        rule_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        ecs TEXT NOT NULL UNIQUE,        -- JSON {"rule": …, "threat": …} exactly as in the alert
+        note TEXT,                       -- investigation guide (Markdown)
+        refs TEXT NOT NULL DEFAULT '[]', -- JSON array of reference URLs
+        query TEXT,
+        source TEXT
+      );
+      CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        timestamp INTEGER NOT NULL,      -- the matching event's time, ms since the epoch
+        created INTEGER NOT NULL,        -- when the alert was raised, ms since the epoch
+        rule_ref INTEGER NOT NULL REFERENCES rules(id),
+        rule_id TEXT NOT NULL,
+        rule_name TEXT NOT NULL,
+        rule_version INTEGER NOT NULL,
+        severity TEXT NOT NULL,
+        risk_score REAL NOT NULL,
+        host_name TEXT,
+        pid INTEGER,
+        entity_id TEXT,
+        process_name TEXT,
+        executable TEXT,
+        args TEXT NOT NULL DEFAULT '[]', -- JSON array
+        command_line TEXT,
+        parent_pid INTEGER,
+        parent_entity_id TEXT,
+        parent_name TEXT,
+        parent_executable TEXT,
+        user_id TEXT,
+        user_name TEXT,
+        count INTEGER NOT NULL DEFAULT 1, -- identical alerts merged into this one
+        document TEXT NOT NULL           -- the ECS document without "rule" and "threat" (in rules.ecs)
+      );
+      CREATE INDEX alerts_by_time ON alerts(timestamp);
+      CREATE INDEX alerts_by_rule ON alerts(rule_id, timestamp);
+      CREATE TABLE agent_events (
+        id INTEGER PRIMARY KEY,
+        time INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        message TEXT NOT NULL,
+        detail TEXT                      -- JSON object
+      );
+      CREATE INDEX agent_events_by_time ON agent_events(time);
+    `,
+  },
+  {
+    version: 2,
+    description: 'triage status (open/acknowledged/resolved) and throttling summaries',
+    sql: `
+      ALTER TABLE alerts ADD COLUMN status TEXT NOT NULL DEFAULT 'open'
+        CHECK (status IN ('open', 'acknowledged', 'resolved'));
+      ALTER TABLE alerts ADD COLUMN status_by TEXT;
+      ALTER TABLE alerts ADD COLUMN status_at INTEGER;
+      ALTER TABLE alerts ADD COLUMN status_note TEXT;
+      CREATE INDEX alerts_by_status ON alerts(status, timestamp);
+      -- One row per rule and throttling window in which anything was merged or suppressed.
+      CREATE TABLE suppressions (
+        id INTEGER PRIMARY KEY,
+        rule_id TEXT NOT NULL,
+        rule_name TEXT NOT NULL,
+        window_start INTEGER NOT NULL,
+        window_end INTEGER NOT NULL,
+        emitted INTEGER NOT NULL DEFAULT 0,
+        merged INTEGER NOT NULL DEFAULT 0,
+        suppressed INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (rule_id, window_start)
+      );
+      CREATE INDEX suppressions_by_window ON suppressions(window_start);
+    `,
+  },
+  {
+    version: 3,
+    description: 'last time a merged duplicate was seen, counts on agent events, severity index',
+    sql: `
+      ALTER TABLE alerts ADD COLUMN last_seen INTEGER;
+      ALTER TABLE agent_events ADD COLUMN count INTEGER;
+      -- Version 2 kept numbers (drops, pruned rows) only inside the detail JSON.
+      UPDATE agent_events SET count = json_extract(detail, '$.count')
+        WHERE detail IS NOT NULL AND json_valid(detail) AND json_type(detail, '$.count') IN ('integer', 'real');
+      CREATE INDEX alerts_by_severity ON alerts(severity, timestamp);
+      CREATE INDEX agent_events_by_kind ON agent_events(kind, time);
+    `,
+  },
+];
+
+export const SCHEMA_VERSION: number = MIGRATIONS.length;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings `db` to `target` (default: the newest version). Throws `E_STORE_SCHEMA_TOO_NEW` for a
+ * file from a newer emondguard, which this one must not touch.
+ */
+export function migrate(db: Database.Database, target: number = SCHEMA_VERSION): { from: number; to: number } {
+  const from = schemaVersion(db);
+  if (from > SCHEMA_VERSION) {
+    throw new StoreError(
+      'E_STORE_SCHEMA_TOO_NEW',
+      `${db.name} has schema version ${from}, newer than this emondguard understands (${SCHEMA_VERSION}); ` +
+        'upgrade emondguard, or point --db at another file',
+    );
+  }
+  if (from >= target) return { from, to: from };
+  const run = db.transaction(() => {
+    // Read again under the write lock: another process may have migrated while we waited for it.
+    const current = schemaVersion(db);
+    for (const migration of MIGRATIONS) {
+      if (migration.version > current && migration.version <= target) db.exec(migration.sql);
+    }
+    // PRAGMA user_version is transactional: it rolls back with the migrations if one fails.
+    if (current < target) db.pragma(`user_version = ${target}`);
+  });
+  try {
+    // IMMEDIATE takes the write lock up front, so two processes opening an old file at the same
+    // time migrate it once, one after the other, instead of deadlocking on a lock upgrade.
+    run.immediate();
+  } catch (error) {
+    throw new StoreError(
+      'E_STORE_MIGRATION',
+      `could not upgrade ${db.name} from schema version ${from} to ${target}: ${(error as Error).message}; ` +
+        'the file was left unchanged — check free disk space and permissions, then retry',
+      { cause: error },
+    );
+  }
+  return { from, to: target };
+}

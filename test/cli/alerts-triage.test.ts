@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AlertStore } from '../../src/storage/alert-store.js';
+import { runCli } from '../helpers/cli.js';
+import { makeAlert } from '../helpers/alerts.js';
+import { seedCliStore } from '../helpers/store.js';
+
+let db: string;
+
+beforeEach(async () => {
+  db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'emondguard-cli-')), 'alerts.db');
+  await seedCliStore(db);
+});
+
+describe('emondguard alerts: triage and maintenance', () => {
+  it('ack and resolve record status, who (the sudo user) and the note', () => {
+    const ack = runCli(['alerts', 'ack', '6', '--note', 'looking into it', '--db', db], { env: { SUDO_USER: 'carol' } });
+    expect(ack.status).toBe(0);
+    expect(ack.stdout).toBe('Alert 6 acknowledged by carol: looking into it\n');
+    const resolve = runCli(['alerts', 'resolve', '6', '--by', 'dave', '--db', db]);
+    expect(resolve.stdout).toBe('Alert 6 resolved by dave\n');
+    const store = AlertStore.open(db, { readonly: true });
+    expect(store.get(6)).toMatchObject({ status: 'resolved', status_by: 'dave', status_note: null });
+    store.close();
+    const shown = runCli(['alerts', 'show', '6', '--db', db]).stdout;
+    expect(shown).toMatch(/Status {8}resolved by dave at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\n/);
+  });
+
+  it('prune applies retention and the size cap and reports it', () => {
+    const result = runCli(['alerts', 'prune', '--older-than', '1', '--db', db]);
+    expect(result.status).toBe(0);
+    // The seeded alerts are from August 2025, long past a day of retention.
+    expect(result.stdout).toMatch(/^Pruned 6 alert\(s\) older than 1 day\(s\) and 0 over the 1\.0 GiB cap/);
+    const stats = JSON.parse(runCli(['alerts', 'stats', '--format', 'json', '--db', db]).stdout) as { totals: { alerts: number }; agentEvents: Record<string, number> };
+    expect(stats.totals.alerts).toBe(0);
+    expect(stats.agentEvents.prune).toBe(1);
+  });
+
+  it('lists recent alerts with --since 24h', () => {
+    const store = AlertStore.open(db);
+    store.insertAlerts([{ document: makeAlert({ time: new Date(Date.now() - 3_600_000).toISOString(), pid: 9 }) }]);
+    store.close();
+    const out = runCli(['alerts', 'list', '--since', '24h', '--format', 'ndjson', '--db', db]).stdout;
+    expect(out.trim().split('\n').map((l) => (JSON.parse(l) as { process: { pid: number } }).process.pid)).toEqual([9]);
+  });
+});

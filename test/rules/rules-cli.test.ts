@@ -1,0 +1,120 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/rules/', import.meta.url));
+const ELASTIC = path.join(FIXTURES, 'elastic-macos');
+const CUSTOM = path.join(FIXTURES, 'custom');
+const BUILTIN_ID = '3e3d15c6-1509-479a-b125-21718372157e';
+
+describe('emondguard rules list', () => {
+  it('shows the built-in rule in a table', () => {
+    const result = runCli(['rules', 'list']);
+    expect(result.status).toBe(0);
+    const [header, row, ...rest] = result.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^ID\s+NAME\s+VERSION\s+SEVERITY\s+RISK\s+SOURCE$/);
+    expect(row?.split(/\s{2,}/)).toEqual([
+      BUILTIN_ID,
+      'Suspicious Emond Child Process',
+      '108',
+      'medium',
+      '47',
+      'builtin:persistence_emond_suspicious_child_process.toml',
+    ]);
+    expect(rest).toEqual([]);
+  });
+
+  it('adds the rules under --rules (repeatable) and prints JSON', () => {
+    const nested = path.join(CUSTOM, 'nested');
+    const result = runCli(['rules', 'list', '--rules', path.join(CUSTOM, 'curl_spawned_by_launchd.toml'), '--rules', nested, '--format', 'json']);
+    expect(result.status).toBe(0);
+    const rules = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+    expect(rules.map((rule) => [rule.id, rule.version, rule.severity, rule.risk_score])).toEqual([
+      [BUILTIN_ID, 108, 'medium', 47],
+      ['0f4b7d1e-2c3a-4b5d-8e6f-7a8b9c0d1e2f', 1, 'low', 21],
+      ['5d8a1c3e-9b7f-4e2d-a6c5-1f0e9d8c7b6a', 3, 'high', 73],
+    ]);
+    expect(rules[2]?.source).toBe(path.join(nested, 'osascript_with_admin_privileges.toml'));
+    expect(rules[0]).toMatchObject({ category: 'process', from: 'now-9m', threat: [{ tactic: { id: 'TA0003' } }] });
+    expect(rules[0]).not.toHaveProperty('matches');
+  });
+
+  it('fails with the file and the reason when a rule cannot be used', () => {
+    const bad = path.join(FIXTURES, 'invalid', 'single_quoted_string.toml');
+    const result = runCli(['rules', 'list', '--rules', bad]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${bad}:9:19: Use double quotes`);
+  });
+
+  it('refuses a user rule that reuses the built-in id', () => {
+    const result = runCli(['rules', 'list', '--rules', path.join(FIXTURES, 'invalid', 'reuses_builtin_rule_id.toml')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/rule_id 3e3d15c6-1509-479a-b125-21718372157e is already used by builtin:/);
+  });
+
+  it('exits 2 on a path that does not exist and on an unknown format', () => {
+    const missing = runCli(['rules', 'list', '--rules', path.join(FIXTURES, 'no-such-dir')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/no-such-dir: cannot use this rules path \(no such file or directory\)/);
+    const format = runCli(['rules', 'list', '--format', 'xml']);
+    expect(format.status).toBe(2);
+    expect(format.stderr).toMatch(/xml/);
+  });
+});
+
+describe('emondguard rules check', () => {
+  it("runs every Elastic macOS rule: 69 ✓, 19 ✗ naming sequence with a caret diagnostic", () => {
+    const files = readdirSync(ELASTIC).filter((name) => name.endsWith('.toml')).map((name) => path.join(ELASTIC, name));
+    const result = runCli(['rules', 'check', ...files]);
+    expect(result.status).toBe(1);
+    const lines = result.stdout.split('\n');
+    expect(lines.filter((line) => line.startsWith('✓ '))).toHaveLength(69);
+    const failed = lines.flatMap((line, index) => (line.startsWith('✗ ') ? [index] : []));
+    expect(failed).toHaveLength(19);
+    for (const index of failed) {
+      const file = lines[index]?.slice(2) ?? '';
+      expect(lines[index + 1]).toMatch(new RegExp(`^    ${escape(file)}:\\d+:\\d+: unsupported construct 'sequence'`));
+      expect(lines[index + 2]).toMatch(/^ {6}\s*sequence/);
+      expect(lines[index + 3]).toMatch(/^ {6}\s*\^$/);
+    }
+    expect(result.stdout).toContain('88 rule files checked: 69 valid, 19 invalid');
+  });
+
+  it('accepts directories and exits 0 when every rule is valid', () => {
+    const result = runCli(['rules', 'check', CUSTOM]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`✓ ${path.join(CUSTOM, 'curl_spawned_by_launchd.toml')}  Curl Started Directly by launchd`);
+    expect(result.stdout).toContain('2 rule files checked: 2 valid, 0 invalid');
+  });
+
+  it('shows the caret diagnostic at file:line:column for a bad query', () => {
+    const bad = path.join(FIXTURES, 'invalid', 'single_quoted_string.toml');
+    const result = runCli(['rules', 'check', bad]);
+    expect(result.status).toBe(1);
+    expect(result.stdout.split('\n').slice(0, 4)).toEqual([
+      `✗ ${bad}`,
+      `    ${bad}:9:19: Use double quotes ["] to define string literals, not single quotes [']`,
+      `        process.name == 'sh'`,
+      `                        ^`,
+    ]);
+  });
+
+  it('exits 2 when a path cannot be read, still checking the others', () => {
+    const result = runCli(['rules', 'check', path.join(CUSTOM, 'curl_spawned_by_launchd.toml'), path.join(FIXTURES, 'missing.toml')]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain('✓ ');
+    expect(result.stdout).toMatch(/✗ .*missing\.toml\n {4}.*missing\.toml: cannot use this rules path \(no such file or directory\)/);
+  });
+
+  it('exits 2 without a file argument', () => {
+    const result = runCli(['rules', 'check']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/missing required argument/);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
