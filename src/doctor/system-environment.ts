@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, statSync, statfsSync } from 'node:fs';
-import os from 'node:os';
 import type { ConfigurationStatus, DoctorEnvironment, DoctorFs, EsProbeOutcome, FileInfo } from './environment.js';
-import { defaultDatabasePath } from './probes.js';
+import { agentDatabasePath } from './probes.js';
 
 /** How long one external command (codesign, launchctl, sw_vers) may take. */
 const COMMAND_TIMEOUT_MS = 15_000;
@@ -22,7 +21,7 @@ export function systemEnvironment(probes: SystemEnvironmentProbes = {}): DoctorE
     run: runCommand,
     fs: systemFs,
     probeEsClient: probes.probeEsClient ?? (() => ({ unavailable: 'the Endpoint Security addon is not part of this build' })),
-    databasePath: probes.databasePath ?? (() => defaultDatabasePath(process.env, process.platform, os.homedir(), process.getuid?.())),
+    databasePath: probes.databasePath ?? (() => agentDatabasePath()),
     checkConfiguration:
       probes.checkConfiguration ??
       (() => ({ state: 'not-configured', detail: 'not configured yet: this build has no configuration loader (issue 5), so the agent runs with its built-in defaults' })),

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultDatabasePath } from '../../src/doctor/probes.js';
+import { agentDatabasePath } from '../../src/doctor/probes.js';
 import { systemEnvironment } from '../../src/doctor/system-environment.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'emondguard-sysenv-'));
@@ -39,18 +39,13 @@ describe('systemEnvironment', () => {
   });
 });
 
-describe('defaultDatabasePath', () => {
-  it('EMONDGUARD_DB wins', () => {
-    expect(defaultDatabasePath({ EMONDGUARD_DB: 'rel/a.db' }, 'darwin', '/Users/a', 0)).toEqual({ path: path.resolve('rel/a.db'), source: 'EMONDGUARD_DB' });
+describe('agentDatabasePath', () => {
+  const context = (env: NodeJS.ProcessEnv, platform: NodeJS.Platform, uid: number, home: string) => ({ env, platform, uid, home });
+  it('EMONDGUARD_DB wins, and says so', () => {
+    expect(agentDatabasePath(context({ EMONDGUARD_DB: 'rel/a.db' }, 'darwin', 0, '/var/root'))).toEqual({ path: path.resolve('rel/a.db'), source: 'EMONDGUARD_DB' });
   });
-  it('macOS root: /Library/Application Support; other users: their own Library', () => {
-    expect(defaultDatabasePath({}, 'darwin', '/var/root', 0).path).toBe('/Library/Application Support/emondguard/alerts.db');
-    expect(defaultDatabasePath({}, 'darwin', '/Users/a', 501).path).toBe('/Users/a/Library/Application Support/emondguard/alerts.db');
-  });
-  it('elsewhere: /var/lib as root, else the XDG data home (absolute only)', () => {
-    expect(defaultDatabasePath({}, 'linux', '/root', 0).path).toBe('/var/lib/emondguard/alerts.db');
-    expect(defaultDatabasePath({ XDG_DATA_HOME: '/x' }, 'linux', '/home/a', 1000).path).toBe('/x/emondguard/alerts.db');
-    expect(defaultDatabasePath({ XDG_DATA_HOME: 'relative' }, 'linux', '/home/a', 1000).path).toBe('/home/a/.local/share/emondguard/alerts.db');
-    expect(defaultDatabasePath({}, 'linux', '/home/a', 1000).path).toBe('/home/a/.local/share/emondguard/alerts.db');
+  it('otherwise the default of the store for this user', () => {
+    expect(agentDatabasePath(context({}, 'darwin', 0, '/var/root'))).toEqual({ path: '/Library/Application Support/emondguard/alerts.db', source: 'default' });
+    expect(agentDatabasePath(context({}, 'darwin', 501, '/Users/a')).path).toBe('/Users/a/Library/Application Support/emondguard/alerts.db');
   });
 });
