@@ -118,6 +118,21 @@ describe('scripts/build-pkg.sh --dry-run', () => {
     expect(audit.status, audit.stderr).toBe(0);
     expect((JSON.parse(audit.stdout) as { summary: { commandActions: number } }).summary.commandActions).toBe(3);
   });
+
+  it('runs: the bundled better-sqlite3 stores and lists alerts, and the built-in rules are bundled', () => {
+    const exe = path.join(app, 'Contents/MacOS/emondguard');
+    const main = path.join(app, 'Contents/Resources/app/dist/cli/main.js');
+    const db = path.join(stage.staging, 'alerts.db');
+    const fixture = path.join(REPO, 'test/fixtures/audit/malicious');
+    const record = run(exe, [main, 'audit', '--root', fixture, '--record', '--db', db], { cwd: '/' });
+    expect(record.status, record.stderr).toBe(0);
+    const list = run(exe, [main, 'alerts', 'list', '--db', db, '--format', 'json'], { cwd: '/' });
+    expect(list.status, list.stderr).toBe(0);
+    expect(list.stdout).toContain('Emond Rule With Command Action');
+    const rules = run(exe, [main, 'rules', 'list', '--format', 'json'], { cwd: '/' });
+    expect(rules.status, rules.stderr).toBe(0);
+    expect(rules.stdout).toContain('Suspicious Emond Child Process');
+  });
 });
 
 describe('build-pkg.sh validation', () => {
