@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { AlertDocument } from '../alerts/alert-document.js';
 import { commandLine, processName } from '../events/exec-event.js';
 import type { AuditReport } from './audit.js';
-import { EMOND_COMMAND_ACTION_RULE } from './audit-rule.js';
+import { emondCommandActionRule } from './audit-rule.js';
 import type { AuditFinding } from './findings.js';
 
 /**
@@ -35,7 +35,7 @@ function toAlert(finding: AuditFinding, report: AuditReport, hostName: string): 
   const rule = finding.rule!;
   const command = action.command ?? '';
   const args = command === '' ? action.arguments : [command, ...action.arguments];
-  const rule_ = EMOND_COMMAND_ACTION_RULE;
+  const rule_ = emondCommandActionRule();
   const risk = finding.severity === 'high' ? RISK.high : RISK.medium;
   const runAs = action.user ?? 'root';
   return {

@@ -1,11 +1,16 @@
+import { loadBuiltinRules } from '../rules/index.js';
 import type { RuleMetadata } from '../rules/rule.js';
+
+/** The built-in "Suspicious Emond Child Process" rule (issue 2), whose MITRE mapping this rule shares. */
+const EMOND_CHILD_PROCESS_RULE_ID = '3e3d15c6-1509-479a-b125-21718372157e';
 
 /**
  * The built-in rule under which `emondguard audit --record` stores its findings. It is not an EQL
  * rule over process events: it matches emond rule files on disk whose actions run a command, the
- * configuration side of the persistence that "Suspicious Emond Child Process" catches when it fires.
+ * configuration side of the persistence that "Suspicious Emond Child Process" catches when it fires
+ * — hence the same ATT&CK mapping (Persistence, T1546.014 Emond), taken from that rule.
  */
-export const EMOND_COMMAND_ACTION_RULE: RuleMetadata = {
+const COMMAND_ACTION_RULE: Omit<RuleMetadata, 'threat'> = {
   id: 'ae19bbec-c237-40b4-9c7d-7416b58706c2',
   name: 'Emond Rule With Command Action',
   version: 1,
@@ -24,20 +29,6 @@ export const EMOND_COMMAND_ACTION_RULE: RuleMetadata = {
   false_positives: [
     'An administrator who automates a task with emond on purpose (rare; macOS 13 removed emond). Confirm with the owner of the Mac, then remove or document the rule.',
   ],
-  threat: [
-    {
-      framework: 'MITRE ATT&CK',
-      tactic: { id: 'TA0003', name: 'Persistence', reference: 'https://attack.mitre.org/tactics/TA0003/' },
-      technique: [
-        {
-          id: 'T1546',
-          name: 'Event Triggered Execution',
-          reference: 'https://attack.mitre.org/techniques/T1546/',
-          subtechnique: [{ id: 'T1546.014', name: 'Emond', reference: 'https://attack.mitre.org/techniques/T1546/014/' }],
-        },
-      ],
-    },
-  ],
   note: [
     '## Triage',
     '',
@@ -54,3 +45,14 @@ export const EMOND_COMMAND_ACTION_RULE: RuleMetadata = {
   query: '',
   source: 'builtin:audit',
 };
+
+/** The rule with its mapping, built once. */
+let cached: RuleMetadata | undefined;
+
+export function emondCommandActionRule(): RuleMetadata {
+  if (cached) return cached;
+  const childProcessRule = loadBuiltinRules().find((r) => r.id === EMOND_CHILD_PROCESS_RULE_ID);
+  if (!childProcessRule) throw new Error(`the built-in rule ${EMOND_CHILD_PROCESS_RULE_ID} is missing from this build`);
+  cached = { ...COMMAND_ACTION_RULE, threat: childProcessRule.threat };
+  return cached;
+}

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { openAlertRecorder, type RecordSummary } from '../alerts/record-alerts.js';
 import { AlertStore } from '../storage/alert-store.js';
 import { auditAlerts } from './audit-alerts.js';
-import { EMOND_COMMAND_ACTION_RULE } from './audit-rule.js';
+import { emondCommandActionRule } from './audit-rule.js';
 import type { AuditReport } from './audit.js';
 
 export interface AuditRecordSummary extends RecordSummary {
@@ -30,7 +30,7 @@ export async function recordAuditFindings(
     const known = unresolvedFindings(recorder.dbPath);
     for (const alert of alerts) {
       if (known.has(alert.process.entity_id)) alreadyRecorded++;
-      else recorder.record(alert, EMOND_COMMAND_ACTION_RULE);
+      else recorder.record(alert, emondCommandActionRule());
     }
   } catch (error) {
     await recorder.close().catch(() => undefined);
@@ -45,7 +45,7 @@ function unresolvedFindings(dbPath: string): Set<string> {
   const store = AlertStore.open(dbPath, { readonly: true });
   try {
     const ids = new Set<string>();
-    for (const { document } of store.documents({ rules: [EMOND_COMMAND_ACTION_RULE.id], statuses: ['open', 'acknowledged'] })) {
+    for (const { document } of store.documents({ rules: [emondCommandActionRule().id], statuses: ['open', 'acknowledged'] })) {
       ids.add(document.process.entity_id);
     }
     return ids;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditAlerts } from '../../src/audit/audit-alerts.js';
-import { EMOND_COMMAND_ACTION_RULE } from '../../src/audit/audit-rule.js';
+import { emondCommandActionRule } from '../../src/audit/audit-rule.js';
 import { auditEmond } from '../../src/audit/audit.js';
 import { FIXTURES } from './fixture-tree.js';
 
@@ -12,7 +12,7 @@ describe('auditAlerts', () => {
   it('makes one alert of the built-in rule per command action, nothing for other findings', () => {
     expect(alerts).toHaveLength(3);
     for (const alert of alerts) {
-      expect(alert.rule).toMatchObject({ id: EMOND_COMMAND_ACTION_RULE.id, name: 'Emond Rule With Command Action', version: 1, severity: 'high', ruleset: 'builtin' });
+      expect(alert.rule).toMatchObject({ id: emondCommandActionRule().id, name: 'Emond Rule With Command Action', version: 1, severity: 'high', ruleset: 'builtin' });
       expect(alert.threat[0]?.technique?.[0]?.subtechnique?.[0]?.id).toBe('T1546.014');
       expect(alert.event).toMatchObject({ kind: 'alert', category: ['process'], type: ['info'], module: 'emondguard-audit', created: '2024-06-01T12:00:00.000Z' });
       expect(alert.host).toEqual({ name: 'mac-42', os: { type: 'macos' } });

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EMOND_COMMAND_ACTION_RULE } from '../../src/audit/audit-rule.js';
+import { emondCommandActionRule } from '../../src/audit/audit-rule.js';
 import { auditEmond } from '../../src/audit/audit.js';
 import { recordAuditFindings } from '../../src/audit/record-findings.js';
 import { AlertStore } from '../../src/storage/alert-store.js';
@@ -28,7 +28,7 @@ describe('recordAuditFindings', () => {
     const stored = storedDocuments(db);
     expect(stored).toHaveLength(3);
     for (const { document } of stored) {
-      expect(document.rule).toMatchObject({ id: EMOND_COMMAND_ACTION_RULE.id, name: 'Emond Rule With Command Action' });
+      expect(document.rule).toMatchObject({ id: emondCommandActionRule().id, name: 'Emond Rule With Command Action' });
       expect(document.host.name).toBe('mac-1');
     }
     expect(stored.map(({ document }) => [document.file.path, document.process.executable, document.emond.rule.name]).sort()).toEqual([
