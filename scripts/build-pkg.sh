@@ -96,7 +96,8 @@ cp "$NODE_BIN" "$APP/Contents/MacOS/emondguard"
 chmod 755 "$APP/Contents/MacOS/emondguard"
 if [ -n "$PROFILE" ]; then
   cp "$PROFILE" "$APP/Contents/embedded.provisionprofile"
-elif [ "$ESLOGGER_ONLY" -eq 0 ]; then
+elif [ "$DRY_RUN" -eq 1 ] && [ "$ESLOGGER_ONLY" -eq 0 ]; then
+  # Only a dry run stands in for the profile; an --unsigned build simply has none.
   echo "PLACEHOLDER: dry run without --provisioning-profile; a real build embeds Apple's profile here" > "$APP/Contents/embedded.provisionprofile"
 fi
 cp "$REPO/package.json" "$RESOURCES/package.json"
@@ -143,7 +144,11 @@ sed -e "s/@VERSION@/$VERSION/g" -e "s/@ARCHS@/$ARCHS/g" "$HERE/pkg/Distribution.
 
 log "validating the payload"
 VALIDATE_ARGS=("$STAGING" "$VERSION")
-[ "$ESLOGGER_ONLY" -eq 1 ] && VALIDATE_ARGS+=(--eslogger-only)
+if [ "$ESLOGGER_ONLY" -eq 1 ]; then
+  VALIDATE_ARGS+=(--eslogger-only)
+elif [ ! -e "$APP/Contents/embedded.provisionprofile" ]; then
+  VALIDATE_ARGS+=(--no-profile)
+fi
 "$NODE_BIN" "$HERE/pkg/validate-payload.mjs" "${VALIDATE_ARGS[@]}" >&2
 
 COMPONENT="$STAGING/emondguard-component.pkg"

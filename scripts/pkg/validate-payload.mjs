@@ -19,9 +19,11 @@ const APP = 'Library/EmondGuard/EmondGuard.app';
 const ES = 'com.apple.developer.endpoint-security.client';
 
 const [staging, version, flag] = process.argv.slice(2);
+// --eslogger-only: no ES entitlement and no profile; --no-profile: an unsigned local test build.
 const esloggerOnly = flag === '--eslogger-only';
-if (!staging || !version || (flag !== undefined && !esloggerOnly)) {
-  console.error('usage: validate-payload.mjs <staging dir> <version> [--eslogger-only]');
+const withoutProfile = esloggerOnly || flag === '--no-profile';
+if (!staging || !version || (flag !== undefined && !withoutProfile)) {
+  console.error('usage: validate-payload.mjs <staging dir> <version> [--eslogger-only | --no-profile]');
   process.exit(2);
 }
 const root = path.join(staging, 'root');
@@ -83,7 +85,7 @@ check(typeof info.LSMinimumSystemVersion === 'string', 'LSMinimumSystemVersion i
 const executable = path.join(contents, 'MacOS', String(info.CFBundleExecutable));
 check(existsSync(executable) && mode(executable) === 0o755, `CFBundleExecutable ${info.CFBundleExecutable} exists in Contents/MacOS with mode 0755`);
 const profile = path.join(contents, 'embedded.provisionprofile');
-if (esloggerOnly) check(!existsSync(profile), 'eslogger-only: no provisioning profile in the bundle');
+if (withoutProfile) check(!existsSync(profile), `${esloggerOnly ? 'eslogger-only' : 'unsigned build'}: no provisioning profile in the bundle`);
 else if (check(existsSync(profile), 'Contents/embedded.provisionprofile exists')) checkProvisioningProfile(readFileSync(profile));
 check(existsSync(path.join(contents, 'Resources/app/dist/cli/main.js')), 'Resources/app/dist/cli/main.js exists');
 check(existsSync(path.join(contents, 'Resources/app/package.json')), 'Resources/app/package.json exists');

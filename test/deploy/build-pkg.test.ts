@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, existsSync, lstatSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isPlistDict, parsePlist, type PlistDict } from '../../src/plist/index.js';
@@ -168,6 +168,19 @@ describe('build-pkg.sh validation', () => {
     const broken = run('node', [path.join(REPO, 'scripts/pkg/validate-payload.mjs'), stage.staging, pkg.version]);
     expect(broken.status).not.toBe(0);
     expect(broken.stderr).toMatch(/invalid XML plist at line \d+/);
+  });
+
+  it('validates an unsigned build, which carries no provisioning profile, with --no-profile', () => {
+    const staging = path.join(scratchDir('unsigned'), 'staging');
+    cpSync(sharedDryRun().staging, staging, { recursive: true });
+    rmSync(path.join(staging, 'root', APP_REL, 'Contents/embedded.provisionprofile'));
+    const validate = (extra: string[]) => run('node', [path.join(REPO, 'scripts/pkg/validate-payload.mjs'), staging, pkg.version, ...extra]);
+    const unsigned = validate(['--no-profile']);
+    expect(unsigned.status, unsigned.stderr).toBe(0);
+    expect(unsigned.stdout).toContain('✓ unsigned build: no provisioning profile in the bundle');
+    const signed = validate([]);
+    expect(signed.status).toBe(1);
+    expect(signed.stderr).toContain('✗ Contents/embedded.provisionprofile exists');
   });
 
   it('refuses a non-empty staging folder and unknown arguments', () => {
