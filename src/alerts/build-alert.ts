@@ -1,0 +1,55 @@
+import type { ExecEvent } from '../events/exec-event.js';
+import type { CompiledRule, Severity } from '../rules/rule.js';
+import type { AlertDocument } from './alert-document.js';
+
+/**
+ * ECS `event.severity` is a number. Elastic Security scores its four severity levels 21, 47, 73
+ * and 99 (the default risk score of each level), so an alert keeps the same order and scale in
+ * a SIEM whether it is sorted by severity or by risk score.
+ */
+export const SEVERITY_NUMBER: Readonly<Record<Severity, number>> = {
+  low: 21,
+  medium: 47,
+  high: 73,
+  critical: 99,
+};
+
+/**
+ * The ECS alert document for `event` matched by `rule`: the event's fields as they were (parent
+ * resolution included), `event.kind: "alert"`, the rule's identity, severity and MITRE mapping.
+ * The document is a deep copy, so later changes to the event or the rule never reach a stored
+ * alert.
+ */
+export function buildAlert(rule: CompiledRule, event: ExecEvent, now: Date = new Date()): AlertDocument {
+  const copy = structuredClone(event);
+  const alert: AlertDocument = {
+    '@timestamp': copy['@timestamp'],
+    event: {
+      ...copy.event,
+      kind: 'alert',
+      created: now.toISOString(),
+      severity: SEVERITY_NUMBER[rule.severity],
+      risk_score: rule.risk_score,
+    },
+    host: copy.host,
+    process: copy.process,
+    user: copy.user,
+    es: copy.es,
+    rule: {
+      id: rule.id,
+      name: rule.name,
+      version: rule.version,
+      severity: rule.severity,
+      risk_score: rule.risk_score,
+      description: rule.description,
+      reference: [...rule.references],
+      author: [...rule.author],
+      ruleset: rule.source.startsWith('builtin:') ? 'builtin' : 'custom',
+    },
+    threat: structuredClone(rule.threat),
+    emondguard: {},
+  };
+  if (copy.group !== undefined) alert.group = copy.group;
+  if (rule.license !== undefined) alert.rule.license = rule.license;
+  return alert;
+}

@@ -1,0 +1,226 @@
+import { commandLine, entityId, processName } from '../exec-event.js';
+import type { CodeSignature, EcsProcess, ExecEvent, ParentProcess, ProcessAction } from '../exec-event.js';
+import {
+  absent,
+  bad,
+  countField,
+  missing,
+  objectField,
+  optionalCountField,
+  optionalObjectField,
+  stringArrayField,
+  stringField,
+  type JsonObject,
+} from '../json-fields.js';
+import type { ParsedLine } from '../parsed-line.js';
+import { parseEsProcess, parseEsProcessIdentity, type EsProcess } from './es-process.js';
+
+/** `es_event_type_t` values of the NOTIFY events emondguard reads (`eslogger exec fork exit`). */
+export const ES_EVENT_TYPE_NOTIFY_EXEC = 9;
+export const ES_EVENT_TYPE_NOTIFY_FORK = 11;
+export const ES_EVENT_TYPE_NOTIFY_EXIT = 15;
+
+const ACTION_BY_EVENT_TYPE = new Map<number, ProcessAction>([
+  [ES_EVENT_TYPE_NOTIFY_EXEC, 'exec'],
+  [ES_EVENT_TYPE_NOTIFY_FORK, 'fork'],
+  [ES_EVENT_TYPE_NOTIFY_EXIT, 'exit'],
+]);
+
+/** Codesigning flags from <kern/cs_blobs.h>. */
+const CS_VALID = 0x1;
+const CS_SIGNED = 0x20000000;
+
+/** True when a parsed JSON object has the shape of an eslogger message rather than an ECS document. */
+export function looksLikeEsloggerMessage(message: JsonObject): boolean {
+  return 'event_type' in message || 'schema_version' in message || ('mach_time' in message && 'process' in message);
+}
+
+/**
+ * One eslogger JSON message (an `es_message_t`) into an ExecEvent, or `irrelevant` for event types
+ * other than exec, fork and exit. Throws EventParseError when the message is malformed.
+ */
+export function parseEsloggerMessage(message: JsonObject): ParsedLine {
+  const version = countField(message['version'], '', 'version');
+  if (version < 1) throw bad('version', 'an ES message version ≥ 1', version);
+  const eventObject = objectField(message['event'], '', 'event');
+  const action = actionOf(message, eventObject);
+  if ('irrelevant' in action) return { kind: 'irrelevant', format: 'eslogger', reason: action.irrelevant };
+  const header = readHeader(message, version);
+  switch (action.action) {
+    case 'exec':
+      return eventLine(execEvent(message, objectField(eventObject['exec'], 'event', 'exec'), version, header));
+    case 'fork':
+      return eventLine(forkEvent(message, objectField(eventObject['fork'], 'event', 'fork'), version, header));
+    default:
+      return eventLine(exitEvent(message, objectField(eventObject['exit'], 'event', 'exit'), version, header));
+  }
+}
+
+function eventLine(event: ExecEvent): ParsedLine {
+  return { kind: 'event', format: 'eslogger', event };
+}
+
+/**
+ * The action the message describes, from `event_type` when present (checked against the event
+ * object's key), else from the key alone. Unrelated events come back as an irrelevance reason.
+ */
+function actionOf(message: JsonObject, eventObject: JsonObject): { action: ProcessAction } | { irrelevant: string } {
+  const eventType = message['event_type'];
+  if (eventType !== undefined) {
+    if (typeof eventType !== 'number' || !Number.isSafeInteger(eventType)) {
+      throw bad('event_type', 'an es_event_type_t number', eventType);
+    }
+    const action = ACTION_BY_EVENT_TYPE.get(eventType);
+    if (action === undefined) return { irrelevant: `eslogger event_type ${eventType}` };
+    if (!(action in eventObject)) throw missing('event', action);
+    return { action };
+  }
+  for (const action of ACTION_BY_EVENT_TYPE.values()) {
+    if (action in eventObject) return { action };
+  }
+  const key = Object.keys(eventObject)[0];
+  return { irrelevant: key === undefined ? 'eslogger event without a type' : `eslogger event ${key}` };
+}
+
+interface MessageHeader {
+  time: string;
+  seqNum?: number;
+  globalSeqNum?: number;
+}
+
+function readHeader(message: JsonObject, version: number): MessageHeader {
+  const header: MessageHeader = { time: stringField(message['time'], '', 'time') };
+  // seq_num exists from message version 2, global_seq_num from version 4 (ESMessage.h).
+  if (version >= 2) {
+    const seqNum = optionalCountField(message['seq_num'], '', 'seq_num');
+    if (seqNum !== undefined) header.seqNum = seqNum;
+  }
+  if (version >= 4) {
+    const globalSeqNum = optionalCountField(message['global_seq_num'], '', 'global_seq_num');
+    if (globalSeqNum !== undefined) header.globalSeqNum = globalSeqNum;
+  }
+  return header;
+}
+
+function execEvent(message: JsonObject, exec: JsonObject, version: number, header: MessageHeader): ExecEvent {
+  // msg->process is the program *before* the exec, event.exec.target the one after (same pid).
+  const target = parseEsProcess(exec['target'], 'event.exec.target', version);
+  const before = parseEsProcessIdentity(message['process'], 'process', version);
+  const args = stringArrayField(exec['args'], 'event.exec', 'args');
+  const event = baseEvent('exec', ['start'], header, version, target, args, parentOf(target, 'event.exec.target'));
+  event.es.image_before_exec = { pid: before.token.pid, pidversion: before.token.pidversion, executable: before.executable };
+  if (version >= 3) {
+    const cwd = optionalObjectField(exec['cwd'], 'event.exec', 'cwd');
+    if (cwd !== undefined) event.process.working_directory = stringField(cwd['path'], 'event.exec.cwd', 'path');
+  }
+  if (version >= 2) {
+    const script = optionalObjectField(exec['script'], 'event.exec', 'script');
+    if (script !== undefined) event.es.script = stringField(script['path'], 'event.exec.script', 'path');
+  }
+  return event;
+}
+
+function forkEvent(message: JsonObject, fork: JsonObject, version: number, header: MessageHeader): ExecEvent {
+  const child = parseEsProcess(fork['child'], 'event.fork.child', version);
+  // The forking process is msg->process itself: the parent is known exactly, not looked up.
+  const forker = parseEsProcessIdentity(message['process'], 'process', version);
+  const parent: ParentProcess = {
+    pid: forker.token.pid,
+    entity_id: entityId(forker.token.pid, forker.token.pidversion, forker.startTime),
+    name: processName(forker.executable),
+    executable: forker.executable,
+  };
+  if (forker.startTime !== undefined) parent.start = forker.startTime;
+  const event = baseEvent('fork', ['start'], header, version, child, [], parent);
+  event.es.parent_pidversion = forker.token.pidversion;
+  return event;
+}
+
+function exitEvent(message: JsonObject, exit: JsonObject, version: number, header: MessageHeader): ExecEvent {
+  const process = parseEsProcess(message['process'], 'process', version);
+  const stat = exit['stat'];
+  if (absent(stat)) throw missing('event.exit', 'stat');
+  if (typeof stat !== 'number' || !Number.isSafeInteger(stat)) throw bad('event.exit.stat', 'a wait status integer', stat);
+  const event = baseEvent('exit', ['end'], header, version, process, [], parentOf(process, 'process'));
+  event.process.exit_code = exitCodeOf(stat);
+  return event;
+}
+
+/**
+ * `stat` is the wait(2) status. Normal exit: WEXITSTATUS. Killed by a signal: 128 + the signal
+ * number, the shell's convention, so a SIGKILLed process reads 137 as admins expect.
+ */
+export function exitCodeOf(stat: number): number {
+  const signal = stat & 0x7f;
+  return signal === 0 ? (stat >> 8) & 0xff : 128 + signal;
+}
+
+/** The parent as the source knows it: pid (and pidversion from version 4); the tree adds the rest. */
+function parentOf(process: EsProcess, path: string): ParentProcess {
+  const pid = process.parentToken?.pid ?? process.ppid;
+  if (pid === undefined) throw missing(path, 'ppid');
+  return { pid };
+}
+
+function baseEvent(
+  action: ProcessAction,
+  type: string[],
+  header: MessageHeader,
+  version: number,
+  source: EsProcess,
+  args: string[],
+  parent: ParentProcess,
+): ExecEvent {
+  const { token } = source;
+  const ecsProcess: EcsProcess = {
+    pid: token.pid,
+    entity_id: entityId(token.pid, token.pidversion, source.startTime),
+    name: processName(source.executable),
+    executable: source.executable,
+    args,
+    args_count: args.length,
+    command_line: commandLine(args),
+    parent,
+  };
+  if (source.startTime !== undefined) ecsProcess.start = source.startTime;
+  const signature = codeSignatureOf(source);
+  if (signature !== undefined) ecsProcess.code_signature = signature;
+
+  const event: ExecEvent = {
+    '@timestamp': header.time,
+    event: { kind: 'event', category: ['process'], type, action, module: 'eslogger' },
+    host: { os: { type: 'macos' } },
+    process: ecsProcess,
+    user: { id: String(token.euid), real: { id: String(token.ruid) } },
+    group: { id: String(token.egid) },
+    es: { message_version: version, pidversion: token.pidversion },
+  };
+  const { es } = event;
+  if (header.globalSeqNum !== undefined) {
+    event.event.sequence = header.globalSeqNum;
+    es.global_seq_num = header.globalSeqNum;
+  }
+  if (header.seqNum !== undefined) es.seq_num = header.seqNum;
+  if (source.ppid !== undefined) es.ppid = source.ppid;
+  if (source.originalPpid !== undefined) es.original_ppid = source.originalPpid;
+  if (source.parentToken !== undefined) es.parent_pidversion = source.parentToken.pidversion;
+  if (source.responsibleToken !== undefined) es.responsible_pid = source.responsibleToken.pid;
+  if (source.executableTruncated !== undefined) es.executable_truncated = source.executableTruncated;
+  if (source.cdhash !== undefined) es.cdhash = source.cdhash;
+  if (source.isPlatformBinary !== undefined) es.is_platform_binary = source.isPlatformBinary;
+  if (source.codesigningFlags !== undefined) es.codesigning_flags = source.codesigningFlags;
+  if (source.tty !== undefined) es.tty = source.tty;
+  return event;
+}
+
+function codeSignatureOf(process: EsProcess): CodeSignature | undefined {
+  const flags = process.codesigningFlags;
+  if (flags === undefined && process.signingId === undefined) return undefined;
+  const signature: CodeSignature = {
+    exists: process.signingId !== undefined || (flags !== undefined && (flags & CS_SIGNED) !== 0),
+  };
+  if (process.signingId !== undefined) signature.signing_id = process.signingId;
+  if (process.teamId !== undefined) signature.team_id = process.teamId;
+  if (flags !== undefined) signature.trusted = (flags & CS_VALID) !== 0;
+  return signature;
+}
