@@ -1,0 +1,72 @@
+// The simulator's shared state: the clients the addon created, the process table behind libproc,
+// the unified-log ring, and the knobs tests turn (forced es_new_client results). One instance,
+// heap-allocated and never destroyed, so nothing runs at process exit.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "platform.h"
+#include "sim_message.h"
+
+namespace emondguard::sim {
+
+struct SimProcessEntry {
+  pid_t pid = 0;
+  pid_t ppid = 0;
+  int pidversion = 0;
+  std::string executable;
+};
+
+struct LogArgument {
+  std::string value;
+  bool isPublic = false;
+};
+
+struct LogRecord {
+  std::string subsystem;
+  std::string category;
+  os_log_type_t type = OS_LOG_TYPE_DEFAULT;
+  std::string format;
+  std::string rendered;  // what `log show` would print: private arguments as <private>
+  std::vector<LogArgument> arguments;
+};
+
+struct ClientSnapshot {
+  std::vector<es_event_type_t> subscriptions;
+  std::vector<audit_token_t> mutedProcesses;
+  std::vector<std::pair<std::string, es_mute_path_type_t>> mutedPaths;
+  bool processMutingInverted = false;
+  bool pathMutingInverted = false;
+  bool targetPathMutingInverted = false;
+};
+
+struct HandlerTiming {
+  uint64_t calls = 0;
+  uint64_t totalNs = 0;
+  uint64_t maxNs = 0;
+};
+
+// Queue work for every live client. Returns the number of clients it went to.
+size_t injectMessages(std::vector<MessageSpec> specs);
+size_t injectBurst(const MessageSpec &spec, uint64_t count, double ratePerSecond);
+// Blocks until every live client has handled all queued work (or the timeout passes).
+bool waitUntilIdle(uint32_t timeoutMs);
+std::vector<ClientSnapshot> liveClients();
+void setNewClientResult(es_new_client_result_t result);
+HandlerTiming handlerTiming();
+void resetHandlerTiming();
+
+void setProcessTable(std::vector<SimProcessEntry> entries);
+std::vector<SimProcessEntry> processTable();
+void setSelfToken(const audit_token_t &token);
+bool selfToken(audit_token_t &out);
+
+std::vector<LogRecord> logRecords();
+void clearLogRecords();
+void appendLogRecord(LogRecord record);
+
+}  // namespace emondguard::sim

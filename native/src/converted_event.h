@@ -1,0 +1,109 @@
+// The owned copy of an ES message: the only data that crosses from the ES thread to the JS thread.
+// Everything is copied by length (es_string_token_t is not NUL-terminated) and every field that
+// depends on the message version carries a `has…` flag so JavaScript can tell "absent" from zero.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace emondguard {
+
+enum class EventKind : uint8_t { Exec, Fork, Exit };
+
+// How the exec's parent executable path was obtained on the ES thread.
+enum class ParentPathStatus : uint8_t {
+  None,        // not resolved (the parent is gone, or the lookup failed)
+  Verified,    // proc_pidpath_audittoken: the path belongs to the parent's exact pid+pidversion
+  Unverified,  // proc_pidpath by ppid only (message version < 4): the pid may have been reused
+};
+
+struct OwnedProcess {
+  int32_t pid = 0;
+  int32_t pidversion = 0;
+  int32_t ppid = 0;
+  int32_t originalPpid = 0;
+  uint32_t auid = 0;
+  uint32_t euid = 0;
+  uint32_t egid = 0;
+  uint32_t ruid = 0;
+  uint32_t rgid = 0;
+  uint32_t codesigningFlags = 0;
+  bool isPlatformBinary = false;
+  bool executableTruncated = false;
+  bool hasTty = false;           // message version >= 2 and the process has a tty
+  bool hasStartTime = false;     // message version >= 3
+  bool hasTokens = false;        // message version >= 4: parent and responsible audit tokens
+  int32_t parentPid = 0;
+  int32_t parentPidversion = 0;
+  int32_t responsiblePid = 0;
+  int64_t startSec = 0;
+  int32_t startUsec = 0;
+  uint8_t cdhash[20] = {};
+  std::string executable;
+  std::string signingId;
+  std::string teamId;
+  std::string tty;
+};
+
+// The process that caused the message: for exec the image before the exec, for fork the parent.
+struct OwnedInstigator {
+  int32_t pid = 0;
+  int32_t pidversion = 0;
+  bool executableTruncated = false;
+  std::string executable;
+};
+
+struct ConvertedEvent {
+  EventKind kind = EventKind::Exec;
+  uint32_t version = 0;
+  bool hasSeqNum = false;        // message version >= 2
+  bool hasGlobalSeqNum = false;  // message version >= 4
+  uint64_t seqNum = 0;
+  uint64_t globalSeqNum = 0;
+  int64_t timeSec = 0;
+  int32_t timeNsec = 0;
+  uint64_t handlerEntryNs = 0;   // monotonicNowNs() when the ES handler was entered
+  OwnedProcess process;          // exec: the target; fork: the child; exit: the exiting process
+  OwnedInstigator instigator;
+
+  // exec only
+  uint32_t argCount = 0;         // what es_exec_arg_count reported
+  bool argsTruncated = false;    // count or byte cap hit
+  std::string argBytes;          // the kept arguments, back to back
+  std::vector<uint32_t> argEnds; // end offset of each kept argument in argBytes
+  bool hasCwd = false;           // message version >= 3
+  bool cwdTruncated = false;
+  std::string cwd;
+  bool hasScript = false;        // message version >= 2 and a script was executed directly
+  std::string script;
+  ParentPathStatus parentPathStatus = ParentPathStatus::None;
+  std::string parentExecutable;
+
+  // exit only
+  int32_t exitStatus = 0;
+
+  // Back to a fresh event without giving up string and vector capacity, so a recycled event
+  // usually converts the next message without touching the allocator.
+  void reset() {
+    std::string keep[] = {std::move(process.executable), std::move(process.signingId), std::move(process.teamId),
+                          std::move(process.tty), std::move(instigator.executable), std::move(argBytes),
+                          std::move(cwd), std::move(script), std::move(parentExecutable)};
+    std::vector<uint32_t> ends = std::move(argEnds);
+    *this = ConvertedEvent();
+    for (std::string &text : keep) text.clear();
+    process.executable = std::move(keep[0]);
+    process.signingId = std::move(keep[1]);
+    process.teamId = std::move(keep[2]);
+    process.tty = std::move(keep[3]);
+    instigator.executable = std::move(keep[4]);
+    argBytes = std::move(keep[5]);
+    cwd = std::move(keep[6]);
+    script = std::move(keep[7]);
+    parentExecutable = std::move(keep[8]);
+    ends.clear();
+    argEnds = std::move(ends);
+  }
+};
+
+}  // namespace emondguard

@@ -1,0 +1,62 @@
+// The Endpoint Security session: creates the client, subscribes, mutes, inverts muting in the
+// emond-only mode, accounts kernel drops, and tears it all down. It never touches N-API: messages
+// go to a MessageSink on the ES thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "platform.h"
+#include "sequence_tracker.h"
+
+namespace emondguard {
+
+class MessageSink {
+ public:
+  virtual ~MessageSink() = default;
+  // Called serially on the ES thread; `msg` is valid only for the duration of the call.
+  virtual void accept(const es_message_t *msg, uint64_t handlerEntryNs) = 0;
+};
+
+struct SessionOptions {
+  std::vector<es_event_type_t> events;
+  bool muteSelf = true;
+  // Inverted path muting (macOS 13+): only messages whose process image is one of `emondPaths`.
+  bool emondOnly = false;
+  std::vector<std::string> emondPaths;
+};
+
+// Which step of start() failed and the raw result it returned.
+struct SessionStartResult {
+  enum Step { Ok, NewClient, Subscribe, MuteSelf, InvertMuting, Unsupported } step = Ok;
+  int code = 0;  // es_new_client_result_t for NewClient, es_return_t otherwise
+};
+
+class EsSession {
+ public:
+  explicit EsSession(MessageSink &sink) : sink_(sink) {}
+  ~EsSession() { stop(); }
+  EsSession(const EsSession &) = delete;
+  EsSession &operator=(const EsSession &) = delete;
+
+  SessionStartResult start(const SessionOptions &options);
+  // Unsubscribes and deletes the client; returns once no handler call is running. Idempotent.
+  void stop();
+  bool running() const { return client_ != nullptr; }
+  const SequenceTracker &sequences() const { return sequences_; }
+
+  // Creates and immediately deletes a client: the raw es_new_client_result_t (doctor's FDA check).
+  static int probe();
+
+ private:
+  void onMessage(const es_message_t *msg);
+
+  MessageSink &sink_;
+  es_client_t *client_ = nullptr;
+  std::atomic<bool> accepting_{false};
+  SequenceTracker sequences_;
+};
+
+}  // namespace emondguard

@@ -1,0 +1,92 @@
+#include "es_session.h"
+
+#include "monotonic_clock.h"
+#include "audit_tokens.h"
+
+namespace emondguard {
+
+SessionStartResult EsSession::start(const SessionOptions &options) {
+  SessionStartResult result;
+  if (client_ != nullptr) return result;
+  if (options.emondOnly) {
+    // Availability checks must be the whole condition of an `if` (clang), hence the empty branch.
+    if (EG_RUNTIME_AT_LEAST_MACOS_13) {
+    } else {
+      result.step = SessionStartResult::Unsupported;
+      return result;
+    }
+  }
+
+  es_client_t *client = nullptr;
+  // The block captures `this`; the session outlives the client because stop() deletes the client
+  // (which waits for a running handler) before the session can go away.
+  EsSession *self = this;
+  const es_new_client_result_t created = es_new_client(&client, ^(es_client_t *, const es_message_t *msg) {
+    self->onMessage(msg);
+  });
+  if (created != ES_NEW_CLIENT_RESULT_SUCCESS) {
+    result.step = SessionStartResult::NewClient;
+    result.code = created;
+    return result;
+  }
+  client_ = client;
+
+  auto fail = [&](SessionStartResult::Step step, int code) {
+    stop();
+    result.step = step;
+    result.code = code;
+    return result;
+  };
+
+  if (options.muteSelf) {
+    audit_token_t self_token;
+    if (!currentProcessAuditToken(self_token)) return fail(SessionStartResult::MuteSelf, ES_RETURN_ERROR);
+    const es_return_t muted = es_mute_process(client_, &self_token);
+    if (muted != ES_RETURN_SUCCESS) return fail(SessionStartResult::MuteSelf, muted);
+  }
+
+  if (options.emondOnly) {
+    if (EG_RUNTIME_AT_LEAST_MACOS_13) {
+      // Inversion turns the path mute set into a selection, and the client starts with a default
+      // mute set of system paths: clear it first, or those paths would be selected too.
+      es_return_t rc = es_unmute_all_paths(client_);
+      if (rc == ES_RETURN_SUCCESS) rc = es_invert_muting(client_, ES_MUTE_INVERSION_TYPE_PATH);
+      for (const std::string &path : options.emondPaths) {
+        if (rc != ES_RETURN_SUCCESS) break;
+        rc = es_mute_path(client_, path.c_str(), ES_MUTE_PATH_TYPE_LITERAL);
+      }
+      if (rc != ES_RETURN_SUCCESS) return fail(SessionStartResult::InvertMuting, rc);
+    }
+  }
+
+  accepting_.store(true, std::memory_order_release);
+  const es_return_t subscribed =
+      es_subscribe(client_, options.events.data(), static_cast<uint32_t>(options.events.size()));
+  if (subscribed != ES_RETURN_SUCCESS) return fail(SessionStartResult::Subscribe, subscribed);
+  return result;
+}
+
+void EsSession::stop() {
+  if (client_ == nullptr) return;
+  accepting_.store(false, std::memory_order_release);
+  es_unsubscribe_all(client_);
+  es_delete_client(client_);
+  client_ = nullptr;
+}
+
+void EsSession::onMessage(const es_message_t *msg) {
+  const uint64_t entry = monotonicNowNs();
+  if (!accepting_.load(std::memory_order_acquire)) return;
+  sequences_.observe(msg);
+  sink_.accept(msg, entry);
+}
+
+int EsSession::probe() {
+  es_client_t *client = nullptr;
+  const es_new_client_result_t created = es_new_client(&client, ^(es_client_t *, const es_message_t *) {
+  });
+  if (created == ES_NEW_CLIENT_RESULT_SUCCESS && client != nullptr) es_delete_client(client);
+  return created;
+}
+
+}  // namespace emondguard

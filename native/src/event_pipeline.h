@@ -1,0 +1,66 @@
+// The ES-thread side of the hand-off: converts each message into an owned event and pushes it
+// into a bounded ring; a full ring drops and counts, it never blocks the ES thread. The consumer
+// side (a delivery thread) waits for events with waitForBatch() and pops them.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+#include "converted_event.h"
+#include "es_session.h"
+#include "message_converter.h"
+#include "spsc_ring.h"
+
+namespace emondguard {
+
+struct PipelineOptions {
+  ArgvCaps argv;
+  size_t queueCapacity = 16384;
+  size_t batchSize = 256;
+  uint32_t batchLatencyMs = 1;
+};
+
+class EventPipeline final : public MessageSink {
+ public:
+  explicit EventPipeline(const PipelineOptions &options);
+  ~EventPipeline() override;
+
+  void accept(const es_message_t *msg, uint64_t handlerEntryNs) override;
+
+  // Consumer side. Blocks until batchSize events are queued, or batchLatencyMs after the first
+  // queued event, or until close(); returns false once closed and empty.
+  bool waitForBatch();
+  ConvertedEvent *pop() { return ring_.tryPop(); }
+  // Hands a delivered event back for reuse. Call from the JS thread only (the recycle ring has a
+  // single producer); other threads delete events instead.
+  void recycle(ConvertedEvent *event);
+  void close();
+  bool closed() const { return closed_.load(std::memory_order_acquire); }
+
+  uint64_t received() const { return received_.load(std::memory_order_relaxed); }
+  uint64_t queueDrops() const { return queueDrops_.load(std::memory_order_relaxed); }
+  uint64_t maxQueueDepth() const { return maxDepth_.load(std::memory_order_relaxed); }
+  const PipelineOptions &options() const { return options_; }
+
+ private:
+  void wakeConsumer();
+
+  const PipelineOptions options_;
+  SpscRing<ConvertedEvent> ring_;
+  // Events JavaScript is done with, flowing back to the ES thread: steady state needs no malloc on
+  // the ES thread and no cross-thread free.
+  SpscRing<ConvertedEvent> recycled_;
+  ExecutionPathCache executionPaths_;  // ES thread only
+  std::atomic<uint64_t> received_{0};
+  std::atomic<uint64_t> queueDrops_{0};
+  std::atomic<uint64_t> maxDepth_{0};
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::atomic<bool> consumerWaiting_{false};
+  std::atomic<bool> closed_{false};
+};
+
+}  // namespace emondguard

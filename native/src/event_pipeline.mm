@@ -1,0 +1,100 @@
+#include "event_pipeline.h"
+
+#include <chrono>
+#include <new>
+
+namespace emondguard {
+
+namespace {
+constexpr size_t kMaxRecycled = 4096;
+}
+
+EventPipeline::EventPipeline(const PipelineOptions &options)
+    : options_(options),
+      ring_(options.queueCapacity),
+      recycled_(options.queueCapacity < kMaxRecycled ? options.queueCapacity : kMaxRecycled) {}
+
+EventPipeline::~EventPipeline() {
+  while (ConvertedEvent *event = ring_.tryPop()) delete event;
+  while (ConvertedEvent *event = recycled_.tryPop()) delete event;
+}
+
+void EventPipeline::recycle(ConvertedEvent *event) {
+  if (!recycled_.tryPush(event)) delete event;
+}
+
+void EventPipeline::accept(const es_message_t *msg, uint64_t handlerEntryNs) {
+  received_.fetch_add(1, std::memory_order_relaxed);
+  ConvertedEvent *event = recycled_.tryPop();
+  if (event != nullptr) {
+    event->reset();
+  } else {
+    event = new (std::nothrow) ConvertedEvent();
+  }
+  if (event == nullptr) {
+    queueDrops_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (!convertMessage(msg, options_.argv, handlerEntryNs, executionPaths_, *event)) {
+    delete event;  // ES thread: not the recycle ring's producer
+    return;
+  }
+  if (!ring_.tryPush(event)) {
+    delete event;
+    queueDrops_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  // Pairs with the fence in waitForBatch(): either the consumer sees this event, or this thread
+  // sees that the consumer went to sleep and wakes it (a store-load ordering a release store does
+  // not give, even on x86).
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  const uint64_t depth = ring_.size();
+  uint64_t deepest = maxDepth_.load(std::memory_order_relaxed);
+  while (depth > deepest && !maxDepth_.compare_exchange_weak(deepest, depth, std::memory_order_relaxed)) {
+  }
+  // Wake the consumer only when it sleeps with nothing queued, or when a batch just filled: a
+  // syscall per message would cost more than the whole conversion.
+  if (depth == 1 || depth == options_.batchSize) wakeConsumer();
+}
+
+void EventPipeline::wakeConsumer() {
+  // Only when the consumer sleeps, i.e. at most once per batch. Taking the mutex closes the gap
+  // between its "queue is empty" check and its wait (a notification there would be lost); the
+  // consumer holds it only around those checks, never while JavaScript runs.
+  if (consumerWaiting_.load(std::memory_order_seq_cst)) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    wake_.notify_one();
+  }
+}
+
+bool EventPipeline::waitForBatch() {
+  using Clock = std::chrono::steady_clock;
+  std::unique_lock<std::mutex> lock(mutex_);
+  // Sleep while empty. The bounded wait is only a backstop (close() and wakeConsumer() notify).
+  while (ring_.size() == 0 && !closed_.load(std::memory_order_acquire)) {
+    consumerWaiting_.store(true, std::memory_order_seq_cst);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (ring_.size() == 0) wake_.wait_for(lock, std::chrono::milliseconds(20));
+    consumerWaiting_.store(false, std::memory_order_seq_cst);
+  }
+  if (ring_.size() == 0) return false;  // closed and drained
+  // Something is queued: give the batch up to batchLatencyMs to fill.
+  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(options_.batchLatencyMs);
+  while (ring_.size() < options_.batchSize && !closed_.load(std::memory_order_acquire)) {
+    const Clock::time_point now = Clock::now();
+    if (now >= deadline) break;
+    consumerWaiting_.store(true, std::memory_order_seq_cst);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (ring_.size() < options_.batchSize) wake_.wait_until(lock, deadline);
+    consumerWaiting_.store(false, std::memory_order_seq_cst);
+  }
+  return true;
+}
+
+void EventPipeline::close() {
+  closed_.store(true, std::memory_order_release);
+  std::lock_guard<std::mutex> lock(mutex_);
+  wake_.notify_all();
+}
+
+}  // namespace emondguard

@@ -1,0 +1,21 @@
+// Converts an es_message_t into an owned ConvertedEvent on the ES thread, reading only the fields
+// the message's version guarantees. Knows nothing of queues or N-API.
+#pragma once
+
+#include "converted_event.h"
+#include "execution_path_cache.h"
+#include "platform.h"
+
+namespace emondguard {
+
+struct ArgvCaps {
+  uint32_t maxCount = 1024;       // arguments kept
+  uint32_t maxBytes = 256 * 1024; // total bytes kept across arguments
+};
+
+// Returns false for message types the converter does not handle (nothing is written then).
+// `paths` learns from every message and answers exec-parent lookups before the kernel is asked.
+bool convertMessage(const es_message_t *msg, const ArgvCaps &caps, uint64_t handlerEntryNs, ExecutionPathCache &paths,
+                    ConvertedEvent &out);
+
+}  // namespace emondguard

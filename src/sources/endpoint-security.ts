@@ -1,0 +1,119 @@
+import os from 'node:os';
+import { EmondguardError, describeError } from '../errors.js';
+import type { ExecEvent } from '../events/exec-event.js';
+import { loadNativeAddon } from '../native/addon.js';
+import type { EsClient, EsClientOptions, EsClientStats, NativeAddon, NativeDropInfo, ProcessInfo } from '../native/native-types.js';
+import { nativeEventToExecEvent, type HostFacts } from './native-event-to-exec-event.js';
+
+/** Events were lost before reaching JavaScript (kernel drops or a full queue). Reported, never silent. */
+export class EventsDroppedError extends EmondguardError {
+  constructor(
+    readonly queueDrops: number,
+    readonly kernelDrops: number,
+  ) {
+    super(
+      'E_ES_EVENTS_DROPPED',
+      `Endpoint Security events were lost: ${queueDrops} dropped because JavaScript fell behind (queue full), ` +
+        `${kernelDrops} dropped by the kernel (sequence gaps) so far. Raise queueCapacity or batchSize, ` +
+        'or reduce load on the agent (fewer rules, faster sinks).',
+    );
+  }
+}
+
+/** One native event could not be turned into an ExecEvent; it is skipped and counted. */
+export class EventConversionError extends EmondguardError {
+  constructor(cause: unknown) {
+    super('E_ES_EVENT_CONVERSION', `An Endpoint Security event could not be converted and was skipped: ${describeError(cause)}`, {
+      cause,
+    });
+  }
+}
+
+export interface EndpointSecuritySourceOptions {
+  /** Defaults to loadNativeAddon() (throws NativeAddonError when it is missing). */
+  addon?: NativeAddon;
+  client?: EsClientOptions;
+  /** host.name / host.os.version for the events; defaults to this machine's. */
+  host?: { name?: string; osVersion?: string };
+}
+
+export interface EndpointSecuritySourceStats extends EsClientStats {
+  conversionErrors: number;
+}
+
+/**
+ * The live source: native ES client batches → ExecEvent[]. Exceptions thrown by `onEvents` go to
+ * `onError` (the addon catches them) and delivery continues.
+ */
+export class EndpointSecuritySource {
+  readonly #addon: NativeAddon;
+  readonly #options: EsClientOptions;
+  readonly #host: HostFacts;
+  #client: EsClient | undefined;
+  #conversionErrors = 0;
+  #reportedDrops = 0;
+
+  constructor(options: EndpointSecuritySourceOptions = {}) {
+    this.#addon = options.addon ?? loadNativeAddon();
+    this.#options = { ...options.client };
+    this.#host = {
+      name: options.host?.name ?? os.hostname(),
+      module: this.#addon.backend === 'simulator' ? 'simulator' : 'endpoint-security',
+    };
+    const osVersion = options.host?.osVersion;
+    if (osVersion !== undefined) this.#host.osVersion = osVersion;
+  }
+
+  /** Throws EsClientError (E_ES_NOT_PERMITTED, …) when Endpoint Security refuses the client. */
+  start(onEvents: (events: ExecEvent[]) => void, onError: (error: Error) => void): void {
+    if (this.#client?.running) throw new EmondguardError('E_ES_ALREADY_STARTED', 'The Endpoint Security source is already started; stop() it first.');
+    const client = new this.#addon.EsClient(this.#options);
+    this.#reportedDrops = 0;
+    const report = (error: unknown): void => onError(error instanceof Error ? error : new Error(describeError(error)));
+    client.start((batch, drops) => {
+      this.#reportDrops(drops, report);
+      const events: ExecEvent[] = [];
+      for (const native of batch) {
+        try {
+          events.push(nativeEventToExecEvent(native, this.#host));
+        } catch (error) {
+          this.#conversionErrors++;
+          report(new EventConversionError(error));
+        }
+      }
+      if (events.length > 0) onEvents(events);
+    }, report);
+    this.#client = client;
+  }
+
+  /** Idempotent. */
+  stop(): void {
+    this.#client?.stop();
+  }
+
+  stats(): EndpointSecuritySourceStats {
+    const base: EsClientStats = this.#client?.stats() ?? {
+      received: 0,
+      delivered: 0,
+      queueDrops: 0,
+      kernelDrops: { perType: { exec: 0, fork: 0, exit: 0 }, global: 0 },
+      batches: 0,
+      maxQueueDepth: 0,
+      callbackErrors: 0,
+    };
+    return { ...base, conversionErrors: this.#conversionErrors };
+  }
+
+  /** The processes running now, to seed the process tree before events arrive. */
+  listProcesses(): ProcessInfo[] {
+    return this.#addon.listProcesses();
+  }
+
+  #reportDrops(drops: NativeDropInfo, report: (error: unknown) => void): void {
+    const total = drops.queueDrops + drops.kernelDrops;
+    if (total > this.#reportedDrops) {
+      this.#reportedDrops = total;
+      report(new EventsDroppedError(drops.queueDrops, drops.kernelDrops));
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { collect, deliver, emondShellExec, resetSimulator, settle, sim } from './sim-helpers.js';
+
+afterEach(resetSimulator);
+
+const fork = (gap = 0, globalGap = 0, version = 7) => ({
+  type: 'fork' as const,
+  version,
+  seqGap: gap,
+  globalSeqGap: globalGap,
+  process: { pid: 300, pidversion: 7, executable: '/sbin/emond' },
+  child: { pid: 301, pidversion: 11 },
+});
+
+describe('kernel drop accounting from sequence numbers', () => {
+  it('counts seq_num gaps per event type and global_seq_num gaps per client exactly', async () => {
+    const c = collect();
+    deliver([
+      emondShellExec(), // exec seq 1, global 1
+      emondShellExec({ seqGap: 3, globalSeqGap: 3 }), // exec seq 5 (2,3,4 lost), global 5
+      fork(), // fork seq 1, global 6
+      fork(2, 2), // fork seq 4 (2,3 lost), global 9 (7,8 lost)
+      emondShellExec({ globalSeqGap: 10 }), // exec seq 6, global 20 (10 lost: of types we never see)
+      { type: 'exit', version: 7, process: { pid: 301 }, seqGap: 0 }, // exit seq 1, global 21
+    ]);
+    await c.waitFor(6);
+    expect(c.client.stats().kernelDrops).toEqual({ perType: { exec: 3, fork: 2, exit: 0 }, global: 3 + 2 + 10 });
+    expect(c.events.map((e) => e.seqNum)).toEqual([1, 5, 1, 4, 6, 1]);
+    expect(c.events.map((e) => e.globalSeqNum)).toEqual([1, 5, 6, 9, 20, 21]);
+  });
+
+  it('uses explicit sequence numbers as given: dropped = seq − (previous + 1)', async () => {
+    const c = collect();
+    deliver([
+      emondShellExec({ seqNum: 100, globalSeqNum: 1000 }),
+      emondShellExec({ seqNum: 101, globalSeqNum: 1001 }),
+      emondShellExec({ seqNum: 150, globalSeqNum: 1100 }),
+    ]);
+    await c.waitFor(3);
+    expect(c.client.stats().kernelDrops).toEqual({ perType: { exec: 48, fork: 0, exit: 0 }, global: 98 });
+  });
+
+  it('cannot count without sequence numbers: version 1 has none, versions 2–3 only per type', async () => {
+    const c = collect();
+    deliver([fork(0, 0, 1), fork(5, 5, 1), fork(0, 0, 3), fork(4, 4, 3)]);
+    await c.waitFor(4);
+    const stats = c.client.stats();
+    expect(stats.kernelDrops.perType.fork).toBe(4);
+    expect(stats.kernelDrops.global).toBe(0);
+  });
+
+  it('hands the cumulative drop counts to each batch', async () => {
+    const c = collect({ batchSize: 1 });
+    deliver([emondShellExec(), emondShellExec({ seqGap: 2, globalSeqGap: 2 })]);
+    await c.waitFor(2);
+    expect(c.drops.at(-1)).toMatchObject({ kernelDrops: 2, kernelDropsGlobal: 2, queueDrops: 0 });
+  });
+});
+
+describe('the bounded queue', () => {
+  it('drops and counts when full, never blocking the ES thread', async () => {
+    const c = collect({ queueCapacity: 64, batchSize: 16 });
+    // The JS thread is stuck in waitUntilIdle while the burst runs, so nothing drains the queue
+    // into JavaScript beyond what the delivery thread can hand over (8 batches in flight). If the
+    // ES thread blocked on the full queue, waitUntilIdle would time out.
+    sim().burst({ message: emondShellExec(), count: 5000 });
+    expect(sim().waitUntilIdle(10_000)).toBe(true);
+    await settle(100);
+    const stats = c.client.stats();
+    expect(stats.received).toBe(5000);
+    expect(stats.queueDrops).toBeGreaterThan(0);
+    expect(stats.delivered + stats.queueDrops).toBe(5000);
+    expect(stats.maxQueueDepth).toBeLessThanOrEqual(64);
+    expect(c.events).toHaveLength(stats.delivered);
+    expect(c.drops.at(-1)?.queueDrops).toBe(stats.queueDrops);
+  });
+
+  it('loses nothing when the queue has room', async () => {
+    const c = collect({ queueCapacity: 1 << 14 });
+    sim().burst({ message: emondShellExec(), count: 5000 });
+    await c.waitFor(5000);
+    const stats = c.client.stats();
+    expect(stats).toMatchObject({ received: 5000, delivered: 5000, queueDrops: 0 });
+    expect(stats.batches).toBeGreaterThanOrEqual(Math.ceil(5000 / 256));
+    // Every message was numbered consecutively: no kernel drops either.
+    expect(stats.kernelDrops.perType.exec).toBe(0);
+  });
+});

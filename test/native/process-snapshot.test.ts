@@ -1,0 +1,27 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { addon, resetSimulator, sim } from './sim-helpers.js';
+
+afterEach(resetSimulator);
+
+describe('listProcesses', () => {
+  it('returns pid, ppid, pidversion and executable for every process in the table', () => {
+    sim().setProcessTable([
+      { pid: 1, ppid: 0, pidversion: 1, executable: '/sbin/launchd' },
+      { pid: 300, ppid: 1, pidversion: 7, executable: '/sbin/emond' },
+      { pid: 301, ppid: 300, executable: '/bin/sh' },
+    ]);
+    expect(addon().listProcesses()).toEqual([
+      { pid: 1, ppid: 0, pidversion: 1, executable: '/sbin/launchd' },
+      { pid: 300, ppid: 1, pidversion: 7, executable: '/sbin/emond' },
+      // pidversion unreadable: omitted, not invented
+      { pid: 301, ppid: 300, executable: '/bin/sh' },
+    ]);
+  });
+
+  it('handles an empty table and long unicode paths', () => {
+    expect(addon().listProcesses()).toEqual([]);
+    const long = `/Applications/${'Ü'.repeat(1000)}.app/Contents/MacOS/x`;
+    sim().setProcessTable([{ pid: 9, ppid: 1, pidversion: 2, executable: long }]);
+    expect(addon().listProcesses()[0]?.executable).toBe(long);
+  });
+});

