@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, statSync, statfsSync } from 'node:fs';
 import type { ConfigurationStatus, DoctorEnvironment, DoctorFs, EsProbeOutcome, FileInfo } from './environment.js';
-import { agentDatabasePath } from './probes.js';
+import { agentDatabasePath, probeEsClientWithAddon } from './probes.js';
 
 /** How long one external command (codesign, launchctl, sw_vers) may take. */
 const COMMAND_TIMEOUT_MS = 15_000;
@@ -20,7 +20,7 @@ export function systemEnvironment(probes: SystemEnvironmentProbes = {}): DoctorE
     execPath: process.execPath,
     run: runCommand,
     fs: systemFs,
-    probeEsClient: probes.probeEsClient ?? (() => ({ unavailable: 'the Endpoint Security addon is not part of this build' })),
+    probeEsClient: probes.probeEsClient ?? (() => probeEsClientWithAddon()),
     databasePath: probes.databasePath ?? (() => agentDatabasePath()),
     checkConfiguration:
       probes.checkConfiguration ??

@@ -103,9 +103,20 @@ describe('scripts/build-pkg.sh --dry-run', () => {
   it('says what a real build adds', () => {
     const notes = readFileSync(path.join(stage.staging, 'NOTES'), 'utf8');
     expect(notes).toContain('embedded.provisionprofile is a placeholder');
-    const addonBuilt = existsSync(path.join(REPO, 'native/build/Release'));
-    if (addonBuilt) expect(existsSync(path.join(app, 'Contents/Resources/app/native/build/Release'))).toBe(true);
+    const addonBuilt = existsSync(path.join(REPO, 'native/build/Release/emondguard_native.node'));
+    if (addonBuilt) expect(notes).not.toContain('native/build/Release/*.node is not built');
     else expect(notes).toContain('native/build/Release/*.node is not built');
+  });
+
+  it('bundles the Endpoint Security addon where the loader looks for it, when it is built', () => {
+    const built = existsSync(path.join(REPO, 'native/build/Release/emondguard_native.node'));
+    const exe = path.join(app, 'Contents/MacOS/emondguard');
+    const loader = path.join(app, 'Contents/Resources/app/dist/native/addon.js');
+    const probe = run(exe, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(loader)}); console.log(JSON.stringify({ loaded: m.tryLoadNativeAddon() !== null, path: m.DEFAULT_ADDON_PATH }));`], { cwd: '/' });
+    expect(probe.status, probe.stderr).toBe(0);
+    const result = JSON.parse(probe.stdout) as { loaded: boolean; path: string };
+    expect(result.path).toBe(path.join(app, 'Contents/Resources/app/native/build/Release/emondguard_native.node'));
+    expect(result.loaded).toBe(built);
   });
 
   it('runs: the bundled executable starts the bundled CLI with only the bundled modules', () => {

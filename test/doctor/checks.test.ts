@@ -99,8 +99,9 @@ describe('Full Disk Access', () => {
     [4, 'fail', /not permitted — no Full Disk Access/],
     [5, 'fail', /not privileged/],
     [6, 'warn', /too many clients/],
-    [2, 'fail', /result 2 \(internal error\)/],
-    [1, 'fail', /result 1 \(invalid argument\)/],
+    [2, 'fail', /result 2 \(E_ES_INTERNAL\)/],
+    [1, 'fail', /result 1 \(E_ES_INVALID_ARGUMENT\)/],
+    [9, 'fail', /result 9 \(E_ES_UNKNOWN\)/],
   ])('es_new_client result %i → %s', async (result, status, summary) => {
     const check_ = await check('full-disk-access', (m) => (m.esProbe = { result }));
     expect(check_.status).toBe(status);

@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { agentDatabasePath } from '../../src/doctor/probes.js';
+import { agentDatabasePath, probeEsClientWithAddon } from '../../src/doctor/probes.js';
+import { EsNewClientResult, loadNativeAddon } from '../../src/native/addon.js';
 import { systemEnvironment } from '../../src/doctor/system-environment.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'emondguard-sysenv-'));
@@ -32,10 +33,31 @@ describe('systemEnvironment', () => {
   });
 
   it('uses the injected probes, and says honestly what this build lacks', () => {
-    expect(env.probeEsClient()).toEqual({ unavailable: 'the Endpoint Security addon is not part of this build' });
     expect(env.checkConfiguration()).toMatchObject({ state: 'not-configured' });
     const injected = systemEnvironment({ probeEsClient: () => ({ result: 4 }) });
     expect(injected.probeEsClient()).toEqual({ result: 4 });
+  });
+});
+
+describe('probeEsClientWithAddon', () => {
+  // The simulator build of the addon (Linux) plays es_new_client: the probe returns its raw result.
+  it('returns the raw es_new_client result through the addon', () => {
+    const addon = loadNativeAddon();
+    expect(probeEsClientWithAddon()).toEqual({ result: 0 });
+    addon.sim!.setNewClientResult(EsNewClientResult.ERR_NOT_PERMITTED);
+    try {
+      expect(probeEsClientWithAddon()).toEqual({ result: 4 });
+      expect(systemEnvironment().probeEsClient()).toEqual({ result: 4 });
+    } finally {
+      addon.sim!.setNewClientResult(0);
+    }
+  });
+
+  it('says why when the addon is missing or broken', () => {
+    expect(probeEsClientWithAddon(() => null)).toEqual({ unavailable: 'the Endpoint Security addon is not built (npm run build:native)' });
+    expect(probeEsClientWithAddon(() => {
+      throw new Error('wrong architecture');
+    })).toEqual({ unavailable: 'the Endpoint Security addon could not be loaded: wrong architecture' });
   });
 });
 

@@ -1,3 +1,4 @@
+import { EsNewClientResult as ES, describeNewClientResult } from '../../native/addon.js';
 import { MACOS_ONLY, type Check, type DoctorContext } from '../check.js';
 import { APP_PATH, TCC_DATABASE } from '../install-layout.js';
 
@@ -6,9 +7,6 @@ const GRANT_FDA =
   'System Preferences › Security & Privacy › Privacy › Full Disk Access), or deploy the PPPC payload ' +
   '(SystemPolicyAllFiles) that scripts/make-mobileconfig generates. Run from Terminal, this check ' +
   "reports Terminal's access: macOS grants it to the responsible app.";
-
-/** `es_new_client_result_t` values (DESIGN §6). */
-const ES = { SUCCESS: 0, INVALID_ARGUMENT: 1, INTERNAL: 2, NOT_ENTITLED: 3, NOT_PERMITTED: 4, NOT_PRIVILEGED: 5, TOO_MANY_CLIENTS: 6 };
 
 /**
  * Full Disk Access, by trying what needs it: creating an ES client. When that cannot tell (no
@@ -26,16 +24,19 @@ export const fullDiskAccessCheck: Check = {
       switch (probe.result) {
         case ES.SUCCESS:
           return { status: 'pass', summary: 'an Endpoint Security client was created', details };
-        case ES.NOT_PERMITTED:
+        case ES.ERR_NOT_PERMITTED:
           return { status: 'fail', summary: 'es_new_client: not permitted — no Full Disk Access', fix: GRANT_FDA, details };
-        case ES.NOT_PRIVILEGED:
+        case ES.ERR_NOT_PRIVILEGED:
           return { status: 'fail', summary: 'es_new_client: not privileged — run as root to check', fix: 'sudo emondguard doctor', details };
-        case ES.TOO_MANY_CLIENTS:
+        case ES.ERR_TOO_MANY_CLIENTS:
           return { status: 'warn', summary: 'es_new_client: too many clients — the system limit of ES clients is reached', fix: 'remove an Endpoint Security product you no longer use, then retry', details };
-        case ES.NOT_ENTITLED:
+        case ES.ERR_NOT_ENTITLED:
           return byTccDatabase(context, 'es_new_client needs the entitlement first');
-        default:
-          return { status: 'fail', summary: `es_new_client failed with result ${probe.result} (${probe.result === ES.INTERNAL ? 'internal error' : probe.result === ES.INVALID_ARGUMENT ? 'invalid argument' : 'unknown'})`, fix: 'retry; if it persists, collect `log show --predicate \'subsystem == "com.apple.endpointsecurity"\' --last 5m`', details };
+        default: {
+          // Internal errors, invalid arguments, results newer than this build: the addon's own words.
+          const described = describeNewClientResult(probe.result);
+          return { status: 'fail', summary: `es_new_client failed with result ${probe.result} (${described.code})`, fix: described.message, details };
+        }
       }
     }
     return byTccDatabase(context, probe.unavailable);
