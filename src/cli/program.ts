@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAlertsCommand } from './alerts.js';
+import { registerAuditCommand } from './audit.js';
+import { registerDoctorCommand } from './doctor.js';
 import { registerRulesCommand } from './rules.js';
 import { registerScanCommand } from './scan.js';
 
@@ -8,7 +10,13 @@ import { registerScanCommand } from './scan.js';
  * Each command lives in its own file and exports a `register…Command(program)` function; this
  * list is the only place that knows them all.
  */
-const registrations: ReadonlyArray<(program: Command) => void> = [registerScanCommand, registerRulesCommand, registerAlertsCommand];
+const registrations: ReadonlyArray<(program: Command) => void> = [
+  registerScanCommand,
+  registerRulesCommand,
+  registerAlertsCommand,
+  registerAuditCommand,
+  registerDoctorCommand,
+];
 
 export function buildProgram(): Command {
   const program = new Command('emondguard')
