@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { auditEmond } from '../audit/audit.js';
+import { recordAuditFindings } from '../audit/record-findings.js';
+import { renderAuditReport } from '../audit/render-report.js';
+
+/**
+ * `emondguard audit`: what emond would run on this Mac — its configuration, every rule file
+ * (XML or binary) with events and actions, RunCommand actions flagged, and emondClients.
+ * Malformed files are reported, never fatal. Exit 0 when the audit ran, whatever it found.
+ */
+export function registerAuditCommand(program: Command): void {
+  program
+    .command('audit')
+    .description('inventory emond persistence: /etc/emond.d rules (RunCommand actions flagged) and emondClients')
+    .option('--root <dir>', 'audit the macOS system below this folder (a mounted volume or a copy)', '/')
+    .option('--json', 'print the full report as JSON')
+    .option('--record', 'store each command action as an alert ("Emond Rule With Command Action") in the alert database')
+    .option('--db <path>', 'the alert database for --record (default: EMONDGUARD_DB or the agent\'s)')
+    .action(async (options: { root: string; json?: boolean; record?: boolean; db?: string }) => {
+      if (options.db !== undefined && !options.record) throw new UsageError('--db goes with --record (it names where to record)');
+      const report = auditEmond({ root: options.root });
+      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderAuditReport(report));
+      if (!options.record) return;
+      const recorded = await recordAuditFindings(report, options.db === undefined ? {} : { dbPath: options.db });
+      const again = recorded.alreadyRecorded > 0 ? `; ${recorded.alreadyRecorded} already recorded and not resolved` : '';
+      if (recorded.quarantinedTo) process.stderr.write(`the database was unreadable and was moved to ${recorded.quarantinedTo}; a new one was started\n`);
+      process.stderr.write(
+        `recorded ${recorded.kept} alert${recorded.kept === 1 ? '' : 's'} of "Emond Rule With Command Action" in ${recorded.dbPath}${again}\n`,
+      );
+    });
+}

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AGENT_LABEL, APP_EXECUTABLE, APP_PATH, ES_ENTITLEMENT, LAUNCH_DAEMON_PLIST, LOG_DIR } from '../../src/doctor/install-layout.js';
+import { isPlistDict, parseXmlPlist, type PlistDict } from '../../src/plist/index.js';
+import { REPO } from './staging.js';
+
+function plist(relative: string): PlistDict {
+  const value = parseXmlPlist(readFileSync(path.join(REPO, relative), 'utf8'));
+  if (!isPlistDict(value)) throw new Error(`${relative} is not a dict`);
+  return value;
+}
+
+describe('launchd/com.emondguard.agent.plist', () => {
+  const daemon = plist('launchd/com.emondguard.agent.plist');
+
+  it('is the LaunchDaemon the doctor and the package expect', () => {
+    expect(daemon.Label).toBe(AGENT_LABEL);
+    expect(LAUNCH_DAEMON_PLIST).toBe(`/Library/LaunchDaemons/${AGENT_LABEL}.plist`);
+    expect(daemon.ProgramArguments).toEqual([APP_EXECUTABLE, `${APP_PATH}/Contents/Resources/app/dist/cli/main.js`, 'run']);
+    expect(daemon.Program).toBeUndefined();
+  });
+
+  it('keeps the agent alive, unthrottled and private', () => {
+    expect(daemon).toMatchObject({ RunAtLoad: true, KeepAlive: true, ThrottleInterval: 10, ProcessType: 'Interactive', Umask: 0o077 });
+    expect(daemon.AssociatedBundleIdentifiers).toEqual([AGENT_LABEL]);
+    expect(daemon.StandardOutPath).toBe(`${LOG_DIR}/daemon.out.log`);
+    expect(daemon.StandardErrorPath).toBe(`${LOG_DIR}/daemon.err.log`);
+  });
+
+  it('has its stdout/stderr rotated by newsyslog without signalling anyone', () => {
+    const lines = readFileSync(path.join(REPO, 'launchd/com.emondguard.agent.newsyslog.conf'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'))
+      .map((l) => l.trim().split(/\s+/));
+    expect(lines.map((f) => f[0])).toEqual([daemon.StandardOutPath, daemon.StandardErrorPath]);
+    for (const fields of lines) expect(fields.slice(1)).toEqual(['root:wheel', '640', '5', '1024', '*', 'N']);
+  });
+});
+
+describe('scripts/entitlements.plist', () => {
+  it('grants the ES client entitlement and what V8 needs under the hardened runtime, nothing more', () => {
+    expect(plist('scripts/entitlements.plist')).toEqual({
+      [ES_ENTITLEMENT]: true,
+      'com.apple.security.cs.allow-jit': true,
+      'com.apple.security.cs.allow-unsigned-executable-memory': true,
+    });
+  });
+});

@@ -1,0 +1,73 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { agentDatabasePath, probeEsClientWithAddon } from '../../src/doctor/probes.js';
+import { EsNewClientResult, loadNativeAddon } from '../../src/native/addon.js';
+import { systemEnvironment } from '../../src/doctor/system-environment.js';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'emondguard-sysenv-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('systemEnvironment', () => {
+  const env = systemEnvironment();
+
+  it('runs commands and reports exit codes and missing programs', async () => {
+    expect(await env.run(process.execPath, ['-e', 'process.stdout.write("hi"); process.exit(3)'])).toMatchObject({ status: 3, stdout: 'hi' });
+    expect(await env.run(process.execPath, ['-e', ''])).toMatchObject({ status: 0 });
+    expect(await env.run('/no/such/program', [])).toMatchObject({ status: null, error: 'ENOENT' });
+  });
+
+  it('reads file facts', () => {
+    const file = path.join(scratch, 'f');
+    writeFileSync(file, 'x');
+    chmodSync(file, 0o640);
+    expect(env.fs.stat(file)).toMatchObject({ mode: 0o640, isFile: true, isDirectory: false, uid: process.getuid?.() });
+    expect(env.fs.stat(path.join(scratch, 'missing'))).toBeUndefined();
+    expect(env.fs.canWrite(file)).toBe(true);
+    expect(env.fs.isExecutable(file)).toBe(false);
+    expect(env.fs.isExecutable(process.execPath)).toBe(true);
+    expect(env.fs.tryRead(file)).toBe('ok');
+    expect(env.fs.tryRead(path.join(scratch, 'missing'))).toBe('ENOENT');
+    expect(env.fs.freeBytes(scratch)).toBeGreaterThan(0);
+  });
+
+  it('uses the injected probes, and says honestly what this build lacks', () => {
+    expect(env.checkConfiguration()).toMatchObject({ state: 'not-configured' });
+    const injected = systemEnvironment({ probeEsClient: () => ({ result: 4 }) });
+    expect(injected.probeEsClient()).toEqual({ result: 4 });
+  });
+});
+
+describe('probeEsClientWithAddon', () => {
+  // The simulator build of the addon (Linux) plays es_new_client: the probe returns its raw result.
+  it('returns the raw es_new_client result through the addon', () => {
+    const addon = loadNativeAddon();
+    expect(probeEsClientWithAddon()).toEqual({ result: 0 });
+    addon.sim!.setNewClientResult(EsNewClientResult.ERR_NOT_PERMITTED);
+    try {
+      expect(probeEsClientWithAddon()).toEqual({ result: 4 });
+      expect(systemEnvironment().probeEsClient()).toEqual({ result: 4 });
+    } finally {
+      addon.sim!.setNewClientResult(0);
+    }
+  });
+
+  it('says why when the addon is missing or broken', () => {
+    expect(probeEsClientWithAddon(() => null)).toEqual({ unavailable: 'the Endpoint Security addon is not built (npm run build:native)' });
+    expect(probeEsClientWithAddon(() => {
+      throw new Error('wrong architecture');
+    })).toEqual({ unavailable: 'the Endpoint Security addon could not be loaded: wrong architecture' });
+  });
+});
+
+describe('agentDatabasePath', () => {
+  const context = (env: NodeJS.ProcessEnv, platform: NodeJS.Platform, uid: number, home: string) => ({ env, platform, uid, home });
+  it('EMONDGUARD_DB wins, and says so', () => {
+    expect(agentDatabasePath(context({ EMONDGUARD_DB: 'rel/a.db' }, 'darwin', 0, '/var/root'))).toEqual({ path: path.resolve('rel/a.db'), source: 'EMONDGUARD_DB' });
+  });
+  it('otherwise the default of the store for this user', () => {
+    expect(agentDatabasePath(context({}, 'darwin', 0, '/var/root'))).toEqual({ path: '/Library/Application Support/emondguard/alerts.db', source: 'default' });
+    expect(agentDatabasePath(context({}, 'darwin', 501, '/Users/a')).path).toBe('/Users/a/Library/Application Support/emondguard/alerts.db');
+  });
+});
