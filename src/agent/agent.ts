@@ -18,7 +18,7 @@ import { VERSION } from '../version.js';
 import { loadAgentRules, startupRules } from './agent-rules.js';
 import { AgentMetrics } from './health/metrics.js';
 import { StatusReporter } from './health/status-reporter.js';
-import { currentSourceEnvironment, openSource, type SourceEnvironment } from './open-source.js';
+import { checkSourcePossible, currentSourceEnvironment, openSource, type SourceEnvironment } from './open-source.js';
 import { Pipeline } from './pipeline.js';
 import { WarningLimiter } from './warning-limiter.js';
 
@@ -89,6 +89,7 @@ export class Agent {
   static async start(options: AgentStartOptions): Promise<Agent> {
     const { config } = options;
     const { addon, addonProblem } = options.addon !== undefined ? { addon: options.addon, addonProblem: undefined } : loadAddon();
+    checkSourcePossible(options.source ?? config.source, { platform: options.environment?.platform ?? process.platform, addon, ...(addonProblem ? { addonProblem } : {}) });
     const unifiedLog = config.unifiedLog && addon ? addon : undefined;
     const log = createAgentLogger({
       level: config.logLevel,

@@ -67,6 +67,18 @@ export async function openSource(
   throw new AgentError('E_AGENT_SOURCE', `unknown source ${String(setting)}`);
 }
 
+/**
+ * The checks that need no source at all, done before the agent opens its database or log, so a
+ * run that cannot work fails at once and leaves nothing behind.
+ */
+export function checkSourcePossible(setting: SourceSetting, env: Pick<SourceEnvironment, 'platform' | 'addon' | 'addonProblem'>): void {
+  if ((setting === 'auto' || setting === 'endpoint-security') && env.platform !== 'darwin') throw notMacos();
+  if (setting === 'simulator') {
+    const addon = requireAddon(env);
+    if (!addon.sim) throw noSimulator();
+  }
+}
+
 async function startAuto(config: AgentConfig, env: SourceEnvironment, handlers: SourceHandlers): Promise<OpenedSource> {
   if (env.platform !== 'darwin') throw notMacos();
   if (env.addon) {
@@ -93,12 +105,7 @@ async function fallBackToEslogger(config: AgentConfig, env: SourceEnvironment, h
 
 function startSimulator(config: AgentConfig, env: SourceEnvironment, handlers: SourceHandlers): Promise<OpenedSource> {
   const addon = requireAddon(env);
-  if (!addon.sim) {
-    throw new AgentError(
-      'E_AGENT_NO_SIMULATOR',
-      'the ES simulator exists only in builds against native/sim (Linux and other non-Apple hosts); on macOS use --source endpoint-security or eslogger.',
-    );
-  }
+  if (!addon.sim) throw noSimulator();
   const source = new NativeSource(addon, nativeOptions(config));
   const driver = new SimulatorDriver(addon.sim, () => source.delivered());
   driver.prepare();
@@ -126,9 +133,16 @@ function nativeOptions(config: AgentConfig): EsClientOptions {
   };
 }
 
-function requireAddon(env: SourceEnvironment): NativeAddon {
+function requireAddon(env: Pick<SourceEnvironment, 'addon' | 'addonProblem'>): NativeAddon {
   if (env.addon) return env.addon;
   throw new AgentError('E_AGENT_NO_ADDON', env.addonProblem ?? 'the native addon is not available; build it with `npm run build:native`.');
+}
+
+function noSimulator(): AgentError {
+  return new AgentError(
+    'E_AGENT_NO_SIMULATOR',
+    'the ES simulator exists only in builds against native/sim (Linux and other non-Apple hosts); on macOS use --source endpoint-security or eslogger.',
+  );
 }
 
 function notMacos(): AgentError {

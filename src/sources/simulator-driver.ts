@@ -92,16 +92,23 @@ export class SimulatorDriver {
     let tick = 0;
     const timer = setInterval(() => {
       if (this.stopped) return;
-      this.sim.burst({ message: ordinaryExec(), count: perTick, ratePerSecond: load.execPerSecond });
+      const time = nowSpec();
+      this.sim.burst({ message: { ...ordinaryExec(), time }, count: perTick, ratePerSecond: load.execPerSecond });
       this.injected += perTick;
       if (++tick % chainEvery === 0) {
-        const chain = emondChain(this.chain++);
+        const chain = emondChain(this.chain++).map((message) => ({ ...message, time }));
         this.sim.inject(chain);
         this.injected += chain.length;
       }
     }, LOAD_TICK_MS);
     this.timers.push(timer);
   }
+}
+
+/** Now, as an ES message time. */
+function nowSpec(): { sec: number; nsec: number } {
+  const ms = Date.now();
+  return { sec: Math.floor(ms / 1000), nsec: (ms % 1000) * 1e6 };
 }
 
 /** A developer's shell running git: the bulk of the load, never an alert. */

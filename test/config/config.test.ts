@@ -6,6 +6,7 @@ import { defaultPaths } from '../../src/config/default-paths.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { loadConfig, readJsonLayer } from '../../src/config/load.js';
 import { changedKeys, resolveConfig } from '../../src/config/resolve.js';
+import { toXmlPlist } from '../../src/plist/index.js';
 import { runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'emondguard-config-'));
@@ -56,7 +57,7 @@ describe('precedence', () => {
     expect(origins.retentionDays).toBe('MDM /m.plist');
     expect(config.logLevel).toBe('debug');
     expect(origins.logLevel).toBe('file /etc/c.json');
-    expect(config.maxDatabaseMB).toBe(512);
+    expect(config.maxDatabaseMB).toBe(1024);
     expect(origins.maxDatabaseMB).toBe('default');
     expect(config.databasePath).toBe(paths.database);
   });
@@ -65,6 +66,21 @@ describe('precedence', () => {
     const absent = defaultPaths({ platform: 'darwin', uid: 501, home: dir, env: {} });
     expect(loadConfig({ paths: absent }).origins.source).toBe('default');
     expect(() => loadConfig({ paths: absent, configPath: path.join(dir, 'missing.json') })).toThrow(/does not exist/);
+  });
+
+  it('reads the MDM managed preferences plist (XML or binary) over the JSON file', () => {
+    const file = writeJson('mdm-file.json', { retentionDays: 30, logLevel: 'debug' });
+    const plist = path.join(dir, 'com.emondguard.agent.plist');
+    writeFileSync(plist, toXmlPlist({ retentionDays: 7, PayloadUUID: 'C0FFEE00-0000-4000-8000-000000000000', rulePaths: ['/Library/emondguard/rules'] }));
+    const { config, origins } = loadConfig({ paths, configPath: file, managedPreferencesPath: plist });
+    expect(config.retentionDays).toBe(7);
+    expect(origins.retentionDays).toBe(`MDM ${plist}`);
+    expect(config.rulePaths).toEqual(['/Library/emondguard/rules']);
+    expect(config.logLevel).toBe('debug');
+    writeFileSync(plist, toXmlPlist({ retentionDays: 'a week' }));
+    expect(problemsOf(() => loadConfig({ paths, configPath: file, managedPreferencesPath: plist }))).toEqual([
+      'retentionDays: expected a whole number from 1 to 3650 (days), got "a week"',
+    ]);
   });
 
   it('reads the MDM layer through the plist reader and ignores a missing plist', () => {
