@@ -246,6 +246,7 @@ export class Agent {
     this.metrics.kernelDrops = counters.kernelDrops;
     this.metrics.queueDrops = counters.queueDrops;
     this.metrics.skipped = counters.skipped;
+    this.metrics.esThread = counters.esThread;
   }
 
   private prune(): void {

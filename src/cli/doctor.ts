@@ -1,8 +1,4 @@
 import type { Command } from 'commander';
-import { renderDoctorReport } from '../doctor/render-report.js';
-import { runDoctor } from '../doctor/run-doctor.js';
-import { checkConfiguration } from '../config/config-status.js';
-import { configurationStatus, systemEnvironment } from '../doctor/system-environment.js';
 
 /**
  * `emondguard doctor`: checks what the agent needs on this Mac, each with ✓/✗ and the fix.
@@ -15,6 +11,13 @@ export function registerDoctorCommand(program: Command): void {
     .option('--json', 'print the checks as JSON (for MDM extension attributes)')
     .option('--config <path>', 'check this configuration file and the database it names (default: the agent\'s)')
     .action(async (options: { json?: boolean; config?: string }) => {
+      // Loaded on use, so other commands do not pay for the doctor's modules at start-up.
+      const [{ renderDoctorReport }, { runDoctor }, { checkConfiguration }, { configurationStatus, systemEnvironment }] = await Promise.all([
+        import('../doctor/render-report.js'),
+        import('../doctor/run-doctor.js'),
+        import('../config/config-status.js'),
+        import('../doctor/system-environment.js'),
+      ]);
       const configured = checkConfiguration(options.config ? { configPath: options.config } : {});
       const report = await runDoctor(
         systemEnvironment({

@@ -203,8 +203,11 @@ export const CONFIG_KEYS = {
   }),
   batchLatencyMs: key({
     kind: integer(1, 1000, 'milliseconds'),
-    default: 10,
-    description: 'Longest an event waits in the native queue before its batch is handed over.',
+    // Each hand-off wakes JavaScript, and a wake-up costs more than converting an event: at 1,000
+    // exec/s, 100 ms batches keep the agent under 2 % of a core, and an alert 100 ms later is
+    // still seconds ahead of any SIEM.
+    default: 100,
+    description: 'Longest an event waits in the native queue before its batch is handed over: lower means faster alerts, higher means fewer wake-ups and less CPU.',
     reloadable: false,
   }),
   queueCapacity: key({

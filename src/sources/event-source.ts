@@ -43,4 +43,6 @@ export interface SourceCounters {
   queueDrops: number;
   /** Lines or messages the source could not use. */
   skipped: number;
+  /** Time spent converting messages on the ES thread, where the source can measure it (the simulator). */
+  esThread?: { messages: number; busyNs: number };
 }

@@ -56,7 +56,14 @@ export class NativeSource implements EventSource {
       kernelDrops: Math.max(stats.kernelDrops.global, sum(Object.values(stats.kernelDrops.perType))),
       queueDrops: stats.queueDrops,
       skipped: stats.conversionErrors,
+      ...this.esThread(),
     };
+  }
+
+  /** The simulator times its handler calls: the ES-thread work a Mac would spend in this process. */
+  private esThread(): Pick<SourceCounters, 'esThread'> {
+    const timing = this.addon.sim?.handlerTiming();
+    return timing ? { esThread: { messages: timing.calls, busyNs: timing.totalNs } } : {};
   }
 
   /** Events handed to JavaScript so far (the simulator's replay paces itself on this). */

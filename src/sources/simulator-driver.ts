@@ -93,13 +93,15 @@ export class SimulatorDriver {
     const timer = setInterval(() => {
       if (this.stopped) return;
       const time = nowSpec();
-      this.sim.burst({ message: { ...ordinaryExec(), time }, count: perTick, ratePerSecond: load.execPerSecond });
-      this.injected += perTick;
+      // The chain first: the simulator works through its queue in order, and a chain queued behind
+      // this tick's paced burst would wait up to a tick, which is the simulator's delay, not ours.
       if (++tick % chainEvery === 0) {
         const chain = emondChain(this.chain++).map((message) => ({ ...message, time }));
         this.sim.inject(chain);
         this.injected += chain.length;
       }
+      this.sim.burst({ message: { ...ordinaryExec(), time }, count: perTick, ratePerSecond: load.execPerSecond });
+      this.injected += perTick;
     }, LOAD_TICK_MS);
     this.timers.push(timer);
   }

@@ -10,6 +10,7 @@ export class AgentMetrics {
   suppressed = 0;
   kernelDrops = 0;
   queueDrops = 0;
+  esThread: { messages: number; busyNs: number } | undefined;
   lastEventAt: string | null = null;
   lastAlertAt: string | null = null;
 

@@ -23,6 +23,8 @@ export interface AgentStatus {
   alerts: { total: number; suppressed: number; lastAlertAt: string | null };
   database: { path: string; sizeBytes: number | null };
   resources: { rssBytes: number; cpuPercent: number };
+  /** ES-thread time converting messages, where measurable (simulator builds). */
+  esThread?: { messages: number; busyNs: number };
   /** Budgets currently exceeded (self-watchdog), in words. */
   warnings: string[];
 }

@@ -102,6 +102,7 @@ export class StatusReporter {
       alerts: { total: metrics.alerts, suppressed: metrics.suppressed, lastAlertAt: metrics.lastAlertAt },
       database: { path: this.options.databasePath, sizeBytes: databaseSize(this.options.databasePath) },
       resources: this.sampler.sample(),
+      ...(metrics.esThread ? { esThread: metrics.esThread } : {}),
       warnings: [],
     };
   }
