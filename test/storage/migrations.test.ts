@@ -42,7 +42,12 @@ function fileAtVersion(version: number): string {
      VALUES (1754572895880, 1754572895880, 1, 'r1', 'Rule One', 1, 'medium', 47, 77, 'curl', '/usr/bin/curl',
        '["curl"]', 'curl', 'emond', 2, ?)`,
   ).run(JSON.stringify(event));
-  db.prepare(`INSERT INTO agent_events (time, kind, message, detail) VALUES (1754572895880, 'drops', 'dropped', '{"count":9}')`).run();
+  // Version 3 and later keep an event's number in its own column; earlier ones only in the detail.
+  if (version >= 3) {
+    db.prepare(`INSERT INTO agent_events (time, kind, message, count, detail) VALUES (1754572895880, 'drops', 'dropped', 9, '{"count":9}')`).run();
+  } else {
+    db.prepare(`INSERT INTO agent_events (time, kind, message, detail) VALUES (1754572895880, 'drops', 'dropped', '{"count":9}')`).run();
+  }
   if (version >= 2) db.prepare(`UPDATE alerts SET status = 'acknowledged', status_by = 'alice'`).run();
   db.close();
   return file;
@@ -71,6 +76,10 @@ describe('schema migrations', () => {
       expect(store.migrated).toEqual({ from: version, to: SCHEMA_VERSION });
       const [alert] = store.list();
       expect(alert).toMatchObject({ process: { pid: 77, name: 'curl' }, count: 2, last_seen: null });
+      // Version 4 reads the rule's fields from its rules row and filters through it.
+      expect(alert?.rule).toEqual({ id: 'r1', name: 'Rule One', version: 1, severity: 'medium', risk_score: 47 });
+      expect(store.count({ rules: ['Rule One'], severities: ['medium'] })).toBe(1);
+      expect(store.count({ severities: ['high'] })).toBe(0);
       expect(alert?.status).toBe(version >= 2 ? 'acknowledged' : 'open');
       expect(store.get(alert?.id as number)?.rule_context.note).toBe('old guide');
       // Version 3 moved the number of an agent event out of its detail into a column.
@@ -103,7 +112,7 @@ describe('schema migrations', () => {
     // A table the version 2 migration creates already exists: its CREATE fails after the ALTERs ran.
     db.exec('CREATE TABLE suppressions (x)');
     db.close();
-    expect(() => AlertStore.open(file)).toThrow(/could not upgrade .* from schema version 1 to 3.*left unchanged/);
+    expect(() => AlertStore.open(file)).toThrow(new RegExp(`could not upgrade .* from schema version 1 to ${SCHEMA_VERSION}.*left unchanged`));
     const after = new Database(file, { readonly: true });
     expect(schemaVersion(after)).toBe(1);
     const columns = (after.pragma('table_info(alerts)') as Array<{ name: string }>).map((c) => c.name);
