@@ -33,12 +33,11 @@ export interface WalCheckpointerOptions {
 const COMMITS = 0; // commits announced since the last pass began
 const STOP = 1; // 1: end the thread
 const STATE = 2; // STARTING → RUNNING → DONE, or FAILED
-const WAL_FRAMES = 3; // frames in the WAL after the last pass
-const SLOTS = 4;
+const SLOTS = 3;
 
 const STATE_CODES: Record<number, CheckpointerState> = { 0: 'starting', 1: 'running', 2: 'failed', 3: 'stopped' };
 
-export const DEFAULT_CHECKPOINT_DELAY_MS = 50;
+const DEFAULT_CHECKPOINT_DELAY_MS = 50;
 
 /** How long stop() waits for the pass under way before the writer closes anyway. */
 const STOP_TIMEOUT_MS = 5000;
@@ -60,8 +59,7 @@ try {
     Atomics.wait(flags, ${COMMITS}, 0);
     if (Atomics.wait(flags, ${STOP}, 0, workerData.delayMs) !== 'timed-out') break;
     Atomics.store(flags, ${COMMITS}, 0);
-    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    Atomics.store(flags, ${WAL_FRAMES}, result.log);
+    db.pragma('wal_checkpoint(PASSIVE)');
   }
 } catch (error) {
   state = 2;
@@ -114,20 +112,6 @@ export class WalCheckpointer {
   /** What stopped the thread, when it failed. */
   failureReason(): string {
     return this.failure ?? 'the checkpoint thread stopped unexpectedly';
-  }
-
-  /**
-   * How many frames the WAL held at the thread's last pass. The WAL only starts again from its
-   * beginning when a write transaction finds every frame copied, which a pass running beside a
-   * busy writer rarely achieves: the writer uses this to decide when to finish the job itself.
-   */
-  walFrames(): number {
-    return Atomics.load(this.flags, WAL_FRAMES);
-  }
-
-  /** The writer caught the database up with the WAL: count from zero again. */
-  walRestarted(): void {
-    Atomics.store(this.flags, WAL_FRAMES, 0);
   }
 
   /** Tells the thread a commit added frames to the WAL (an atomic add and a wake-up, no syscall when it is busy). */
