@@ -98,7 +98,11 @@ function prepareWritable(db: Database.Database, options: OpenDatabaseOptions): {
     // Someone else's SQLite file (a wrong --db): adding our tables to it would damage it.
     throw new StoreError('E_IO_NOT_ALERT_DB', `${db.name} is a SQLite database of another program, not an emondguard alert database; check the --db path`);
   }
-  return migrate(db);
+  const migrated = migrate(db);
+  // An upgrade may leave the old copy of a rebuilt table as free pages (version 4 rebuilds alerts):
+  // hand them back to the disk now rather than at the next prune.
+  if (migrated.from > 0 && migrated.to > migrated.from) db.pragma('incremental_vacuum');
+  return migrated;
 }
 
 function translate(file: string, error: unknown): unknown {

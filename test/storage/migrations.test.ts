@@ -30,6 +30,8 @@ function columnsOf(file: string): Record<string, string[]> {
 function fileAtVersion(version: number): string {
   const file = tempDbPath();
   const db = new Database(file);
+  // As every emondguard has created its files.
+  db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   migrate(db, version);
   db.prepare(`INSERT INTO rules (rule_id, version, name, ecs, note) VALUES ('r1', 1, 'Rule One', ?, 'old guide')`).run(
@@ -88,6 +90,11 @@ describe('schema migrations', () => {
       // And it takes new alerts like a fresh store.
       expect(store.insertAlerts([{ document: makeAlert({ pid: 78 }) }])).toHaveLength(1);
       store.close();
+
+      // Version 4 rebuilt the alerts table: the old copy's pages went back to the disk.
+      const upgraded = new Database(old, { readonly: true });
+      expect(upgraded.pragma('freelist_count', { simple: true })).toBe(0);
+      upgraded.close();
 
       const fresh = AlertStore.open(tempDbPath());
       fresh.close();
