@@ -1,6 +1,7 @@
 import type { AgentLog } from '../logging/agent-logger.js';
 import { AlertStore } from '../storage/alert-store.js';
 import { resolveDbPath } from '../storage/default-paths.js';
+import type { Synchronous } from '../storage/open-database.js';
 import { StoreError } from '../storage/store-errors.js';
 import type { AlertDocument } from './alert-document.js';
 import { createAlertFanOut, type AlertFanOut, type AlertRule, type SubmitResult } from './alert-fanout.js';
@@ -21,6 +22,8 @@ export interface AlertRecorderOptions {
   sinks?: readonly AlertSink[];
   /** Where store and sink failures are reported (the CLI passes a stderr logger). */
   log?: AgentLog;
+  /** When a commit reaches the disk: `normal` (default) or `full` (see OpenDatabaseOptions). */
+  synchronous?: Synchronous;
 }
 
 export interface RecordSummary {
@@ -47,7 +50,7 @@ export interface AlertRecorder {
 
 export function openAlertRecorder(options: AlertRecorderOptions = {}): AlertRecorder {
   const dbPath = resolveDbPath(options.dbPath);
-  const store = AlertStore.open(dbPath);
+  const store = AlertStore.open(dbPath, options.synchronous ? { synchronous: options.synchronous } : {});
   let firstId: number | null = null;
   let lastId: number | null = null;
   let fanOut: AlertFanOut;

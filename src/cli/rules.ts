@@ -1,11 +1,12 @@
-import { Command, Option } from 'commander';
-import { checkRuleFiles, loadRuleSet, type CompiledRule, type RuleFileResult } from '../rules/index.js';
+import { Option, type Command } from 'commander';
+import type { CompiledRule, RuleFileResult } from '../rules/index.js';
 
 /**
  * `emondguard rules list` shows the rules the agent would run (built-in plus `--rules` paths);
  * `emondguard rules check FILE...` validates rule files one by one, printing ✓ or ✗ and, for each
  * failure, a caret diagnostic at file:line:column. Check exits 1 when a rule is bad and 2 when a
- * path cannot be read (the user must fix the command, not the rule).
+ * path cannot be read (the user must fix the command, not the rule). The rule engine and the TOML
+ * parser load when a rules command runs, not on every start of the CLI.
  */
 export function registerRulesCommand(program: Command): void {
   const rules = program.command('rules').description('list and check detection rules (Elastic EQL rule files)');
@@ -15,7 +16,8 @@ export function registerRulesCommand(program: Command): void {
     .description('list the built-in rules and those under --rules')
     .option('--rules <path>', 'a rule file or a directory of *.toml rule files (repeatable)', collect)
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action((options: { rules?: string[]; format: 'table' | 'json' }) => {
+    .action(async (options: { rules?: string[]; format: 'table' | 'json' }) => {
+      const { loadRuleSet } = await import('../rules/index.js');
       const loaded = loadRuleSet(options.rules ?? []);
       process.stdout.write(options.format === 'json' ? `${JSON.stringify(loaded.map(ruleSummary), null, 2)}\n` : ruleTable(loaded));
     });
@@ -24,7 +26,8 @@ export function registerRulesCommand(program: Command): void {
     .command('check')
     .description('validate rule files (or directories of them) and show where each problem is')
     .argument('<file...>', 'rule files or directories')
-    .action((files: string[]) => {
+    .action(async (files: string[]) => {
+      const { checkRuleFiles } = await import('../rules/index.js');
       const results = checkRuleFiles(files);
       process.stdout.write(checkReport(results));
       process.exitCode = checkExitCode(results);

@@ -108,6 +108,45 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX agent_events_by_kind ON agent_events(kind, time);
     `,
   },
+  {
+    version: 4,
+    description: 'slim alert rows: process fields read from the document, rule fields from rules, fewer indexes',
+    sql: `
+      -- Versions 1-3 copied the rule and process fields of every alert into columns next to the
+      -- document that already holds them: twice the bytes per alert and 24 values to bind per
+      -- insert. An alert row now keeps what is filtered, sorted or changed after the insert; the
+      -- list reads the process fields out of the document (json_extract, 100 rows at a time) and
+      -- the rule fields from its rules row. The rule's severity gets a column for that.
+      ALTER TABLE rules ADD COLUMN severity TEXT;
+      ALTER TABLE rules ADD COLUMN risk_score REAL;
+      UPDATE rules SET severity = json_extract(ecs, '$.rule.severity'), risk_score = json_extract(ecs, '$.rule.risk_score');
+      CREATE TABLE alerts_slim (
+        id INTEGER PRIMARY KEY,
+        timestamp INTEGER NOT NULL,      -- the matching event's time, ms since the epoch
+        created INTEGER NOT NULL,        -- when the alert was raised, ms since the epoch
+        rule_ref INTEGER NOT NULL REFERENCES rules(id),
+        count INTEGER NOT NULL DEFAULT 1, -- identical alerts merged into this one
+        last_seen INTEGER,               -- when the latest of those happened
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'acknowledged', 'resolved')),
+        status_by TEXT,
+        status_at INTEGER,
+        status_note TEXT,
+        document TEXT NOT NULL           -- the ECS document without "rule" and "threat" (in rules.ecs)
+      );
+      INSERT INTO alerts_slim (id, timestamp, created, rule_ref, count, last_seen, status, status_by, status_at, status_note, document)
+        SELECT id, timestamp, created, rule_ref, count, last_seen, status, status_by, status_at, status_note, document FROM alerts;
+      DROP TABLE alerts;
+      ALTER TABLE alerts_slim RENAME TO alerts;
+      -- One index for every insert to maintain instead of four: time ranges and the newest-first
+      -- order, and it covers the rule (--rule and --severity select rules rows) and the status, so
+      -- counts and \`alerts stats\` never read the rows, and a filter without a time range scans
+      -- index entries, not documents.
+      CREATE INDEX alerts_by_time ON alerts(timestamp, rule_ref, status);
+      -- --status acknowledged/resolved. Nearly every alert is open and an insert is always open, so
+      -- only triaged alerts are indexed: inserts never touch this index.
+      CREATE INDEX alerts_triaged ON alerts(status, timestamp) WHERE status != 'open';
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -1,9 +1,15 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ensurePrivateFile } from './file-modes.js';
 import { SCHEMA_VERSION, migrate, schemaVersion } from './migrations.js';
-import { quarantineDatabase, type QuarantineRecord } from './quarantine.js';
-import { StoreError, isAccessError, isCorruptionError } from './store-errors.js';
+import type { QuarantineRecord } from './quarantine.js';
+import { StoreError, isCorruptionError } from './store-errors.js';
+
+/**
+ * Opening the database file: the options and the read-only open, which the CLI's reads load
+ * without the writer's code (open-writable.ts).
+ */
 
 export type IntegrityCheck = 'quick' | 'full' | 'none';
 
@@ -15,15 +21,29 @@ export interface OpenDatabaseOptions {
   /** `quick` (default for writers) is `PRAGMA quick_check`; `full` adds index checks. Readers skip it. */
   integrityCheck?: IntegrityCheck;
   /**
-   * `full` (default) syncs the WAL on every commit, so a committed alert survives a power cut, not
-   * just a crash of the agent; `normal` survives crashes only and is faster per transaction.
+   * When a commit reaches the disk (README.md, "Durability").
+   *
+   * `normal` (default): a commit is written to the WAL without waiting for the disk. It survives
+   * the agent crashing or being killed at any moment; the WAL is synced to the disk by the next
+   * checkpoint, which the checkpoint thread runs within about a tenth of a second of a commit, so
+   * an OS crash or a power cut can lose the alerts of that last fraction of a second.
+   *
+   * `full`: every commit waits for the disk (F_FULLFSYNC on macOS, where a plain fsync leaves the
+   * data in the drive's cache), so a committed alert survives a power cut too; each commit costs
+   * a disk flush, which lowers the insert rate and raises the latency of every batch.
    */
-  synchronous?: 'full' | 'normal';
+  synchronous?: Synchronous;
+  /** Size the WAL is cut back to after a burst, and past which the writer restarts it (WriterCheckpoints). */
+  journalSizeLimitBytes?: number;
   /** How long a statement waits for another connection's lock before failing. */
   busyTimeoutMs?: number;
   /** Clock for the quarantine file's name. */
   now?: () => number;
 }
+
+export type Synchronous = 'full' | 'normal';
+
+export const DEFAULT_SYNCHRONOUS: Synchronous = 'normal';
 
 export interface OpenedDatabase {
   db: Database.Database;
@@ -32,14 +52,32 @@ export interface OpenedDatabase {
   migrated: { from: number; to: number };
 }
 
-/** Pages the WAL may keep after a checkpoint; stops a burst leaving a huge -wal behind. */
-const JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+let addonPath: string | null | undefined;
 
-export function openDatabase(file: string, options: OpenDatabaseOptions = {}): OpenedDatabase {
-  return options.readonly ? openForReading(file, options) : openForWriting(file, options);
+/**
+ * better-sqlite3's compiled addon, located once from the package. Its default lookup (the
+ * `bindings` package) probes a dozen candidate paths with a stack-trace trick on every process
+ * start, a few milliseconds of every CLI command; a layout without build/Release falls back to it.
+ */
+export function sqliteAddonPath(): string | undefined {
+  if (addonPath === undefined) {
+    try {
+      const root = path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
+      const candidate = path.join(root, 'build', 'Release', 'better_sqlite3.node');
+      addonPath = fs.existsSync(candidate) ? candidate : null;
+    } catch {
+      addonPath = null;
+    }
+  }
+  return addonPath ?? undefined;
 }
 
-function missingError(file: string): StoreError {
+export function connect(file: string, options: Database.Options): Database.Database {
+  const addon = sqliteAddonPath();
+  return new Database(file, addon === undefined ? options : { ...options, nativeBinding: addon });
+}
+
+export function missingError(file: string): StoreError {
   return new StoreError(
     'E_IO_DB_MISSING',
     `no alert database at ${file}: the agent has not stored any alert there yet. ` +
@@ -47,11 +85,12 @@ function missingError(file: string): StoreError {
   );
 }
 
-function openForReading(file: string, options: OpenDatabaseOptions): OpenedDatabase {
+/** Read-only: never creates, migrates or repairs anything (the CLI's reads, while the agent writes). */
+export function openForReading(file: string, options: Pick<OpenDatabaseOptions, 'busyTimeoutMs'>): OpenedDatabase {
   if (!fs.existsSync(file)) throw missingError(file);
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 5000 });
+    db = connect(file, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 5000 });
   } catch (error) {
     throw accessError(file, error);
   }
@@ -84,77 +123,7 @@ function openForReading(file: string, options: OpenDatabaseOptions): OpenedDatab
   }
 }
 
-function openForWriting(file: string, options: OpenDatabaseOptions): OpenedDatabase {
-  if (options.create === false && !fs.existsSync(file)) throw missingError(file);
-  try {
-    ensurePrivateFile(file);
-  } catch (error) {
-    throw accessError(file, error);
-  }
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
-    return { db, migrated: prepareWritable(db, options) };
-  } catch (error) {
-    if (!(error instanceof CorruptDatabase) && !isCorruptionError(error)) {
-      db?.close();
-      throw translate(file, error);
-    }
-    // A damaged file is evidence: keep it beside the new one and carry on with an empty store.
-    // Rename while the connection is still open: closing first would let SQLite fold or delete
-    // the -wal by its path, and the WAL may hold the newest alerts.
-    const quarantined = quarantineDatabase(file, (error as Error).message, options.now?.() ?? Date.now());
-    try {
-      db?.close();
-    } catch {
-      // Closing a corrupt file can fail; the new file is what matters now.
-    }
-    try {
-      ensurePrivateFile(file);
-      const fresh = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
-      try {
-        return { db: fresh, migrated: prepareWritable(fresh, options), quarantined };
-      } catch (retryError) {
-        fresh.close();
-        throw retryError;
-      }
-    } catch (retryError) {
-      throw translate(file, retryError);
-    }
-  }
-}
-
-class CorruptDatabase extends Error {}
-
-/** Pragmas, the integrity check and migrations on a freshly opened writable connection. */
-function prepareWritable(db: Database.Database, options: OpenDatabaseOptions): { from: number; to: number } {
-  const fresh = (db.pragma('page_count', { simple: true }) as number) === 0;
-  // Incremental auto-vacuum lets pruning give space back to the disk (the size cap is about
-  // the file, not the rows); it can only be chosen before the first table exists.
-  if (fresh) db.pragma('auto_vacuum = INCREMENTAL');
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-  db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
-  const check = options.integrityCheck ?? 'quick';
-  if (!fresh && check !== 'none') {
-    const rows = db.pragma(check === 'full' ? 'integrity_check' : 'quick_check') as Array<Record<string, string>>;
-    const problems = rows.map((row) => Object.values(row)[0]).filter((value) => value !== 'ok');
-    if (problems.length > 0) throw new CorruptDatabase(`integrity check failed: ${problems.slice(0, 3).join('; ')}`);
-  }
-  if (!fresh && schemaVersion(db) === 0 && db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get() !== 0) {
-    // Someone else's SQLite file (a wrong --db): adding our tables to it would damage it.
-    throw new StoreError('E_IO_NOT_ALERT_DB', `${db.name} is a SQLite database of another program, not an emondguard alert database; check the --db path`);
-  }
-  return migrate(db);
-}
-
-function translate(file: string, error: unknown): unknown {
-  if (error instanceof StoreError) return error;
-  if (isAccessError(error)) return accessError(file, error);
-  return error;
-}
-
-function accessError(file: string, error: unknown): StoreError {
+export function accessError(file: string, error: unknown): StoreError {
   const code = (error as { code?: string }).code ?? '';
   const denied = code === 'EACCES' || code === 'EPERM' || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_CANTOPEN');
   return new StoreError(

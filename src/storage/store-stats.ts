@@ -47,10 +47,11 @@ export function collectStats(db: Database.Database, range: StatsRange, sizeBytes
   const until = range.until ?? MAX_TIME;
   const alertRows = db
     .prepare(
-      `SELECT ${day('timestamp')} AS day, rule_id, max(rule_name) AS rule_name, count(*) AS alerts,
-              sum(status = 'open') AS open, sum(status = 'acknowledged') AS acknowledged,
-              sum(status = 'resolved') AS resolved
-         FROM alerts WHERE timestamp >= ? AND timestamp < ? GROUP BY day, rule_id`,
+      `SELECT ${day('a.timestamp')} AS day, r.rule_id, max(r.name) AS rule_name, count(*) AS alerts,
+              sum(a.status = 'open') AS open, sum(a.status = 'acknowledged') AS acknowledged,
+              sum(a.status = 'resolved') AS resolved
+         FROM alerts a JOIN rules r ON r.id = a.rule_ref
+        WHERE a.timestamp >= ? AND a.timestamp < ? GROUP BY day, r.rule_id`,
     )
     .all(since, until) as Array<Omit<RuleDayStats, 'merged' | 'suppressed'>>;
   const throttled = db

@@ -112,6 +112,24 @@ describe('AlertStore', () => {
     store.close();
   });
 
+  it('returns the id of every alert of a large batch, in order, across rules', () => {
+    const store = AlertStore.open(tempDbPath());
+    const other = testRule({ id: 'rule-other', name: 'Other Rule', severity: 'low', risk_score: 21 });
+    // Several multi-row statements plus a remainder inserted one by one, two rules interleaved.
+    const documents = Array.from({ length: 257 }, (_, i) => makeAlert({ pid: 1000 + i, rule: i % 3 === 0 ? other : testRule() }));
+    const first = store.insertAlerts([{ document: makeAlert({ pid: 1 }) }]);
+    const ids = store.insertAlerts(documents.map((document, i) => ({ document, count: 1 + (i % 4) })));
+    expect(ids).toHaveLength(257);
+    expect(new Set([...first, ...ids]).size).toBe(258);
+    ids.forEach((id, i) => {
+      const stored = store.get(id);
+      expect(stored?.document).toEqual({ ...documents[i], emondguard: { count: 1 + (i % 4) } });
+      expect(stored?.rule.severity).toBe(i % 3 === 0 ? 'low' : 'medium');
+    });
+    expect(store.count({ rules: ['Other Rule'] })).toBe(86);
+    store.close();
+  });
+
   it('rolls back a whole batch when one part fails, and says what to do', () => {
     const store = AlertStore.open(tempDbPath());
     const bad = makeAlert();

@@ -30,6 +30,8 @@ function columnsOf(file: string): Record<string, string[]> {
 function fileAtVersion(version: number): string {
   const file = tempDbPath();
   const db = new Database(file);
+  // As every emondguard has created its files.
+  db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   migrate(db, version);
   db.prepare(`INSERT INTO rules (rule_id, version, name, ecs, note) VALUES ('r1', 1, 'Rule One', ?, 'old guide')`).run(
@@ -42,7 +44,12 @@ function fileAtVersion(version: number): string {
      VALUES (1754572895880, 1754572895880, 1, 'r1', 'Rule One', 1, 'medium', 47, 77, 'curl', '/usr/bin/curl',
        '["curl"]', 'curl', 'emond', 2, ?)`,
   ).run(JSON.stringify(event));
-  db.prepare(`INSERT INTO agent_events (time, kind, message, detail) VALUES (1754572895880, 'drops', 'dropped', '{"count":9}')`).run();
+  // Version 3 and later keep an event's number in its own column; earlier ones only in the detail.
+  if (version >= 3) {
+    db.prepare(`INSERT INTO agent_events (time, kind, message, count, detail) VALUES (1754572895880, 'drops', 'dropped', 9, '{"count":9}')`).run();
+  } else {
+    db.prepare(`INSERT INTO agent_events (time, kind, message, detail) VALUES (1754572895880, 'drops', 'dropped', '{"count":9}')`).run();
+  }
   if (version >= 2) db.prepare(`UPDATE alerts SET status = 'acknowledged', status_by = 'alice'`).run();
   db.close();
   return file;
@@ -71,6 +78,10 @@ describe('schema migrations', () => {
       expect(store.migrated).toEqual({ from: version, to: SCHEMA_VERSION });
       const [alert] = store.list();
       expect(alert).toMatchObject({ process: { pid: 77, name: 'curl' }, count: 2, last_seen: null });
+      // Version 4 reads the rule's fields from its rules row and filters through it.
+      expect(alert?.rule).toEqual({ id: 'r1', name: 'Rule One', version: 1, severity: 'medium', risk_score: 47 });
+      expect(store.count({ rules: ['Rule One'], severities: ['medium'] })).toBe(1);
+      expect(store.count({ severities: ['high'] })).toBe(0);
       expect(alert?.status).toBe(version >= 2 ? 'acknowledged' : 'open');
       expect(store.get(alert?.id as number)?.rule_context.note).toBe('old guide');
       // Version 3 moved the number of an agent event out of its detail into a column.
@@ -79,6 +90,11 @@ describe('schema migrations', () => {
       // And it takes new alerts like a fresh store.
       expect(store.insertAlerts([{ document: makeAlert({ pid: 78 }) }])).toHaveLength(1);
       store.close();
+
+      // Version 4 rebuilt the alerts table: the old copy's pages went back to the disk.
+      const upgraded = new Database(old, { readonly: true });
+      expect(upgraded.pragma('freelist_count', { simple: true })).toBe(0);
+      upgraded.close();
 
       const fresh = AlertStore.open(tempDbPath());
       fresh.close();
@@ -103,7 +119,7 @@ describe('schema migrations', () => {
     // A table the version 2 migration creates already exists: its CREATE fails after the ALTERs ran.
     db.exec('CREATE TABLE suppressions (x)');
     db.close();
-    expect(() => AlertStore.open(file)).toThrow(/could not upgrade .* from schema version 1 to 3.*left unchanged/);
+    expect(() => AlertStore.open(file)).toThrow(new RegExp(`could not upgrade .* from schema version 1 to ${SCHEMA_VERSION}.*left unchanged`));
     const after = new Database(file, { readonly: true });
     expect(schemaVersion(after)).toBe(1);
     const columns = (after.pragma('table_info(alerts)') as Array<{ name: string }>).map((c) => c.name);
