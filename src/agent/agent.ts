@@ -98,7 +98,12 @@ export class Agent {
       ...(options.logToStderr ? { stderr: true } : {}),
     });
     const rules = startupRules(config, log);
-    const store = AlertStore.open(config.databasePath);
+    // A daemon's alerts are rare: flush each commit (FULL) and spare the checkpoint thread's memory;
+    // `databaseSync: "normal"` trades that for throughput under a flood.
+    const store = AlertStore.open(config.databasePath, {
+      synchronous: config.databaseSync,
+      backgroundCheckpointAfter: config.databaseSync === 'normal' ? 1 : false,
+    });
     if (store.quarantined) log.error(`the alert database was corrupt; it was moved to ${store.quarantined.movedTo} and a new one started`);
     const sinks: AlertSink[] = [];
     if (config.alertsNdjsonPath) {

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { CONFIG_KEYS, CONFIG_KEY_NAMES } from '../config/keys.js';
-import { loadConfig, readJsonLayer } from '../config/load.js';
 import { validateLayer } from '../config/resolve.js';
 import { UsageError } from '../errors.js';
 
@@ -13,7 +12,9 @@ export function registerConfigCommand(program: Command): void {
     .description('print the effective configuration and where each value came from (MDM > file > default)')
     .option('--config <path>', 'the JSON configuration file (default: the platform location)')
     .option('--json', 'print JSON: {key: {value, origin, description}}')
-    .action((options: { config?: string; json?: boolean }) => {
+    .action(async (options: { config?: string; json?: boolean }) => {
+      // The loader reads plists (MDM): loaded on use.
+      const { loadConfig } = await import('../config/load.js');
       const effective = asUsage(() => loadConfig({ configPath: options.config }));
       if (options.json) {
         const out = Object.fromEntries(
@@ -32,7 +33,8 @@ export function registerConfigCommand(program: Command): void {
     .command('check')
     .description('validate a JSON configuration file; exit 0 when valid, 2 with every problem listed when not')
     .argument('<file>', 'the file to check')
-    .action((file: string) => {
+    .action(async (file: string) => {
+      const { readJsonLayer } = await import('../config/load.js');
       const layer = asUsage(() => readJsonLayer(file, { required: true }));
       if (!layer) return;
       const { values, problems } = validateLayer(layer);

