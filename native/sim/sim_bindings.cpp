@@ -150,11 +150,25 @@ Napi::Value inject(const Napi::CallbackInfo &info) {
 Napi::Value burst(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   const Napi::Object o = objectOr(env, info[0]);
-  const MessageSpec spec = messageOf(env, o.Get("message"));
+  std::vector<std::pair<MessageSpec, uint64_t>> pattern;
+  if (o.Has("pattern")) {
+    if (!o.Get("pattern").IsArray()) throw Napi::TypeError::New(env, "sim.burst: pattern is an array of { message, repeat }");
+    const Napi::Array entries = o.Get("pattern").As<Napi::Array>();
+    for (uint32_t i = 0; i < entries.Length(); ++i) {
+      const Napi::Object entry = objectOr(env, entries.Get(i));
+      const double repeat = numberOr(entry, "repeat", 1);
+      if (!(repeat >= 1)) throw Napi::RangeError::New(env, "sim.burst: each pattern entry repeats >= 1 times");
+      pattern.emplace_back(messageOf(env, entry.Get("message")), static_cast<uint64_t>(repeat));
+    }
+    if (pattern.empty()) throw Napi::RangeError::New(env, "sim.burst: the pattern is empty");
+  } else {
+    pattern.emplace_back(messageOf(env, o.Get("message")), 1);
+  }
   const double count = numberOr(o, "count", 1);
   const double rate = numberOr(o, "ratePerSecond", 0);
+  const bool stampNow = o.Has("stampNow") && o.Get("stampNow").ToBoolean().Value();
   if (!(count >= 1) || !(rate >= 0)) throw Napi::RangeError::New(env, "sim.burst: count >= 1 and ratePerSecond >= 0");
-  return Napi::Number::New(env, static_cast<double>(sim::injectBurst(spec, static_cast<uint64_t>(count), rate)));
+  return Napi::Number::New(env, static_cast<double>(sim::injectBurst(std::move(pattern), static_cast<uint64_t>(count), rate, stampNow)));
 }
 
 Napi::Value waitUntilIdle(const Napi::CallbackInfo &info) {

@@ -52,7 +52,9 @@ struct HandlerTiming {
 
 // Queue work for every live client. Returns the number of clients it went to.
 size_t injectMessages(std::vector<MessageSpec> specs);
-size_t injectBurst(const MessageSpec &spec, uint64_t count, double ratePerSecond);
+// `count` deliveries at `ratePerSecond` (0: as fast as the handler goes), cycling through the
+// pattern (each message `repeat` times); `stampNow` gives each delivery the current time.
+size_t injectBurst(std::vector<std::pair<MessageSpec, uint64_t>> pattern, uint64_t count, double ratePerSecond, bool stampNow);
 // Blocks until every live client has handled all queued work (or the timeout passes).
 bool waitUntilIdle(uint32_t timeoutMs);
 std::vector<ClientSnapshot> liveClients();

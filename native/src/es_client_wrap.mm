@@ -111,6 +111,7 @@ void finalizeDelivery(Napi::Env, void *, std::shared_ptr<ClientRun> *context) { 
 
 // The delivery thread: waits for a batch, pops it, and hands it to JavaScript without blocking.
 void deliveryLoop(ClientRun *run, DeliveryFunction tsfn) {
+  egNameCurrentThread("eg-delivery");
   EventPipeline &pipeline = run->pipeline;
   const size_t batchSize = pipeline.options().batchSize;
   while (pipeline.waitForBatch()) {

@@ -70,11 +70,12 @@ void EventPipeline::wakeConsumer() {
 bool EventPipeline::waitForBatch() {
   using Clock = std::chrono::steady_clock;
   std::unique_lock<std::mutex> lock(mutex_);
-  // Sleep while empty. The bounded wait is only a backstop (close() and wakeConsumer() notify).
+  // Sleep while empty. The bounded wait is only a backstop (close() and wakeConsumer() notify, and
+  // the fences make a lost wake-up impossible); it is long so an idle agent costs no CPU.
   while (ring_.size() == 0 && !closed_.load(std::memory_order_acquire)) {
     consumerWaiting_.store(true, std::memory_order_seq_cst);
     std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (ring_.size() == 0) wake_.wait_for(lock, std::chrono::milliseconds(20));
+    if (ring_.size() == 0) wake_.wait_for(lock, std::chrono::milliseconds(500));
     consumerWaiting_.store(false, std::memory_order_seq_cst);
   }
   if (ring_.size() == 0) return false;  // closed and drained

@@ -108,6 +108,9 @@ void resolveParentPath(const es_process_t &target, uint32_t version, ExecutionPa
       if (length > 0) {
         out.parentPathStatus = ParentPathStatus::Verified;
         out.parentExecutable.assign(buffer, static_cast<size_t>(length));
+        // A (pid, pidversion) names one execution, so its path never changes: the next child of
+        // this parent (a shell's next command) costs no syscall.
+        paths.remember(parentPid, parentPidversion, out.parentExecutable);
       }
       return;
     }

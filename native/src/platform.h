@@ -7,6 +7,7 @@
 #include <bsm/libbsm.h>
 #include <libproc.h>
 #include <os/log.h>
+#include <pthread.h>
 
 // Runtime OS checks for APIs newer than the oldest macOS Node 20 runs on (10.15). Off Apple
 // platforms the simulator implements everything, so the checks are always true.
@@ -17,3 +18,13 @@
 #define EG_RUNTIME_AT_LEAST_MACOS_11 true
 #define EG_RUNTIME_AT_LEAST_MACOS_13 true
 #endif
+
+// Names the calling thread, so `ps -M`, Activity Monitor, /proc/PID/task and the benchmarks can
+// tell the agent's threads apart. Names are cut to 15 characters (Linux's limit).
+inline void egNameCurrentThread(const char *name) {
+#if defined(__APPLE__)
+  pthread_setname_np(name);
+#else
+  pthread_setname_np(pthread_self(), name);
+#endif
+}

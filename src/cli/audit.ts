@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { auditEmond } from '../audit/audit.js';
-import { recordAuditFindings } from '../audit/record-findings.js';
-import { renderAuditReport } from '../audit/render-report.js';
 
 /**
  * `emondguard audit`: what emond would run on this Mac — its configuration, every rule file
@@ -19,9 +16,12 @@ export function registerAuditCommand(program: Command): void {
     .option('--db <path>', 'the alert database for --record (default: EMONDGUARD_DB or the agent\'s)')
     .action(async (options: { root: string; json?: boolean; record?: boolean; db?: string }) => {
       if (options.db !== undefined && !options.record) throw new UsageError('--db goes with --record (it names where to record)');
+      // Loaded on use, so other commands do not pay for the audit's modules at start-up.
+      const [{ auditEmond }, { renderAuditReport }] = await Promise.all([import('../audit/audit.js'), import('../audit/render-report.js')]);
       const report = auditEmond({ root: options.root });
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderAuditReport(report));
       if (!options.record) return;
+      const { recordAuditFindings } = await import('../audit/record-findings.js');
       const recorded = await recordAuditFindings(report, options.db === undefined ? {} : { dbPath: options.db });
       const again = recorded.alreadyRecorded > 0 ? `; ${recorded.alreadyRecorded} already recorded and not resolved` : '';
       if (recorded.quarantinedTo) process.stderr.write(`the database was unreadable and was moved to ${recorded.quarantinedTo}; a new one was started\n`);

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { renderDoctorReport } from '../doctor/render-report.js';
-import { runDoctor } from '../doctor/run-doctor.js';
-import { systemEnvironment } from '../doctor/system-environment.js';
 
 /**
  * `emondguard doctor`: checks what the agent needs on this Mac, each with ✓/✗ and the fix.
@@ -12,8 +9,25 @@ export function registerDoctorCommand(program: Command): void {
     .command('doctor')
     .description('check this Mac: root, macOS, ES entitlement, Full Disk Access, eslogger, daemon, database, configuration, disk, emond')
     .option('--json', 'print the checks as JSON (for MDM extension attributes)')
-    .action(async (options: { json?: boolean }) => {
-      const report = await runDoctor(systemEnvironment());
+    .option('--config <path>', 'check this configuration file and the database it names (default: the agent\'s)')
+    .action(async (options: { json?: boolean; config?: string }) => {
+      // Loaded on use, so other commands do not pay for the doctor's modules at start-up.
+      const [{ renderDoctorReport }, { runDoctor }, { checkConfiguration }, { configurationStatus, systemEnvironment }] = await Promise.all([
+        import('../doctor/render-report.js'),
+        import('../doctor/run-doctor.js'),
+        import('../config/config-status.js'),
+        import('../doctor/system-environment.js'),
+      ]);
+      const configured = checkConfiguration(options.config ? { configPath: options.config } : {});
+      const report = await runDoctor(
+        systemEnvironment({
+          checkConfiguration: () => configurationStatus(options.config),
+          // The database the agent would really use: the configuration's, when it sets one.
+          ...(configured.state === 'valid' && configured.origins.databasePath !== 'default'
+            ? { databasePath: () => ({ path: configured.config.databasePath, source: configured.origins.databasePath ?? 'default' }) }
+            : {}),
+        }),
+      );
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderDoctorReport(report));
       if (!report.ok) process.exitCode = 1;
     });

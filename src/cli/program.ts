@@ -2,20 +2,29 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAlertsCommand } from './alerts.js';
 import { registerAuditCommand } from './audit.js';
+import { registerConfigCommand } from './config.js';
+import { registerDemoCommand } from './demo.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerRulesCommand } from './rules.js';
+import { registerRunCommand } from './run.js';
 import { registerScanCommand } from './scan.js';
+import { registerStatusCommand } from './status.js';
 
 /**
  * Each command lives in its own file and exports a `register…Command(program)` function; this
- * list is the only place that knows them all.
+ * list is the only place that knows them all. Its order is the order of `--help`: the daemon first,
+ * then what administrators use most.
  */
 const registrations: ReadonlyArray<(program: Command) => void> = [
-  registerScanCommand,
-  registerRulesCommand,
+  registerRunCommand,
+  registerStatusCommand,
   registerAlertsCommand,
-  registerAuditCommand,
+  registerScanCommand,
+  registerDemoCommand,
+  registerRulesCommand,
+  registerConfigCommand,
   registerDoctorCommand,
+  registerAuditCommand,
 ];
 
 export function buildProgram(): Command {

@@ -1,18 +1,6 @@
 import { Option, type Command } from 'commander';
-import { Detector } from '../agent/detector.js';
-import { EmondguardError, UsageError } from '../errors.js';
-import { EventReader, inputSize, readInto } from '../events/event-reader.js';
-import { LineStats } from '../events/line-stats.js';
-import { loadRules, loadRuleSet, RuleFileError, type CompiledRule } from '../rules/index.js';
-import { alertOutput, printable, SCAN_FORMATS, type ScanFormat } from './scan-output.js';
-import { ScanProgress } from './scan-progress.js';
-import { formatSummary } from './scan-summary.js';
-
-interface ScanOptions {
-  rules: string[];
-  builtinRules: boolean;
-  format: ScanFormat;
-}
+import type { ScanOptions } from './scan-run.js';
+import { SCAN_FORMATS } from './scan-output.js';
 
 export function registerScanCommand(program: Command): void {
   program
@@ -29,6 +17,7 @@ export function registerScanCommand(program: Command): void {
     )
     .option('--no-builtin-rules', 'use only the rules given with --rules')
     .addOption(new Option('--format <format>', 'alert output on stdout').choices(SCAN_FORMATS).default('table'))
+    .option('--db <path>', 'also store the alerts (throttled as the agent does) in this alert database, created if missing, for `emondguard alerts`')
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -36,9 +25,12 @@ export function registerScanCommand(program: Command): void {
         '  emondguard scan trace.ndjson\n' +
         '  emondguard scan --format ndjson --rules ./my-rules trace-*.ndjson > alerts.ndjson\n' +
         '  zcat old.ndjson.gz | emondguard scan -\n' +
+        '  emondguard scan --db hunt.db trace.ndjson && emondguard alerts list --db hunt.db\n' +
         '\nExit status: 0 when the scan completed (alerts or not), 2 on usage or input/output errors.',
     )
     .action(async (inputs: string[], options: ScanOptions) => {
+      // Loaded on use, so other commands do not pay for the parsers and the rules at start-up.
+      const { scan } = await import('./scan-run.js');
       await scan(inputs, options);
     });
 }
@@ -47,106 +39,3 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-async function scan(inputs: string[], options: ScanOptions): Promise<void> {
-  if (inputs.filter((input) => input === '-').length > 1) {
-    throw new UsageError('standard input (-) can be scanned only once; name it a single time');
-  }
-  const rules = loadScanRules(options);
-  if (rules.length === 0) throw new UsageError('no rules to scan with: drop --no-builtin-rules or give --rules PATH');
-  const sizes = await inputSizes(inputs);
-
-  const started = process.hrtime.bigint();
-  const detector = new Detector(rules);
-  const stats = new LineStats();
-  const stdout = new GuardedStdout();
-  const output = alertOutput(options.format, stdout);
-  let current: { input: string; reader: EventReader } | undefined;
-  const progress = new ScanProgress(process.stderr, {
-    position: () => ({
-      input: printable(current?.input ?? ''),
-      bytes: current?.reader.bytes ?? 0,
-      total: current === undefined ? undefined : sizes.get(current.input),
-      events: stats.events,
-      alerts: detector.counters.alerts,
-    }),
-  });
-  progress.start();
-  try {
-    for (const input of inputs) {
-      const reader = new EventReader(
-        (event) => {
-          for (const alert of detector.process(event)) output.write(alert);
-        },
-        { input, stats },
-      );
-      current = { input, reader };
-      await readInto(reader, input);
-    }
-  } finally {
-    progress.stop();
-  }
-  output.end();
-  process.stderr.write(
-    formatSummary({
-      inputs: inputs.length,
-      seconds: Number(process.hrtime.bigint() - started) / 1e9,
-      stats,
-      detector: detector.counters,
-      ruleFailures: detector.ruleFailures,
-      tree: detector.tree.counters,
-      ruleNames: new Map(rules.map((rule) => [rule.id, rule.name])),
-    }),
-  );
-  stdout.check();
-}
-
-/**
- * The built-in rules plus those under --rules (the same set `rules list` shows and the agent
- * runs). A rule file the user named that cannot be used is a usage error (exit 2) shown with its
- * caret diagnostic: the user must fix the path or the file before anything is scanned.
- */
-function loadScanRules(options: ScanOptions): CompiledRule[] {
-  try {
-    return options.builtinRules ? loadRuleSet(options.rules) : loadRules(options.rules);
-  } catch (error) {
-    if (error instanceof RuleFileError) throw new UsageError(error.render(), { cause: error, code: error.code });
-    throw error;
-  }
-}
-
-/** Sizes for the progress line, checked before any output so a typo fails before the scan starts. */
-async function inputSizes(inputs: string[]): Promise<Map<string, number | undefined>> {
-  const sizes = new Map<string, number | undefined>();
-  for (const input of inputs) sizes.set(input, await inputSize(input));
-  return sizes;
-}
-
-/**
- * stdout that tolerates its reader going away (`scan … | head`): after EPIPE further alerts are
- * dropped instead of crashing, and the scan still finishes and prints its summary. Any other
- * write failure (a full disk) is kept and reported once the scan is done.
- */
-class GuardedStdout {
-  private closed = false;
-  failure: Error | undefined;
-
-  constructor() {
-    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      this.closed = true;
-      if (error.code !== 'EPIPE') this.failure ??= error;
-    });
-  }
-
-  write(text: string): void {
-    if (!this.closed) process.stdout.write(text);
-  }
-
-  /** Throws an E_IO error (exit 2) if alerts could not be written. */
-  check(): void {
-    if (this.failure !== undefined) {
-      throw new EmondguardError('E_IO_WRITE', `cannot write the alerts to standard output: ${this.failure.message}`, {
-        cause: this.failure,
-      });
-    }
-  }
-}

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, statSync, statfsSync } from 'node:fs';
 import type { ConfigurationStatus, DoctorEnvironment, DoctorFs, EsProbeOutcome, FileInfo } from './environment.js';
+import { checkConfiguration } from '../config/config-status.js';
 import { agentDatabasePath, probeEsClientWithAddon } from './probes.js';
 
 /** How long one external command (codesign, launchctl, sw_vers) may take. */
@@ -22,10 +23,14 @@ export function systemEnvironment(probes: SystemEnvironmentProbes = {}): DoctorE
     fs: systemFs,
     probeEsClient: probes.probeEsClient ?? (() => probeEsClientWithAddon()),
     databasePath: probes.databasePath ?? (() => agentDatabasePath()),
-    checkConfiguration:
-      probes.checkConfiguration ??
-      (() => ({ state: 'not-configured', detail: 'not configured yet: this build has no configuration loader (issue 5), so the agent runs with its built-in defaults' })),
+    checkConfiguration: probes.checkConfiguration ?? (() => configurationStatus()),
   };
+}
+
+/** The configuration the agent would start with, as the doctor reports it. */
+export function configurationStatus(configPath?: string): ConfigurationStatus {
+  const checked = checkConfiguration(configPath ? { configPath } : {});
+  return checked.state === 'valid' ? { state: 'valid', source: checked.source } : checked;
 }
 
 function runCommand(command: string, args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string; error?: string }> {

@@ -104,7 +104,12 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  * Streams one input (a file path, or `-` for stdin) through a reader. File-system problems become
  * InputError (`E_IO_…`), checked before the first byte so a typo fails fast.
  */
-export async function readInto(reader: EventReader, input: string, stdin: Readable = process.stdin): Promise<void> {
+export async function readInto(
+  reader: Pick<EventReader, 'push' | 'end'>,
+  input: string,
+  stdin: Readable = process.stdin,
+  signal?: AbortSignal,
+): Promise<void> {
   let stream: Readable;
   if (input === '-') {
     stream = stdin;
@@ -123,6 +128,8 @@ export async function readInto(reader: EventReader, input: string, stdin: Readab
         throw inputErrorFrom(error, input);
       }
       if (next.done === true) break;
+      // A stopped consumer (the agent shutting down) ends the read early; the file is closed below.
+      if (signal?.aborted) return;
       reader.push(next.value);
     }
   } finally {

@@ -235,7 +235,18 @@ export interface SimulatorControls {
   /** Queues messages for every live client; returns how many clients got them. */
   inject(messages: SimMessageSpec[]): number;
   /** `count` copies of one message at `ratePerSecond` (0: as fast as the handler goes). */
-  burst(options: { message: SimMessageSpec; count: number; ratePerSecond?: number }): number;
+  /**
+   * `count` deliveries at `ratePerSecond` (0: as fast as the handler goes) of `message`, or cycling
+   * through `pattern` (each message `repeat` times, default 1). `stampNow` gives each delivery the
+   * wall-clock time, as the kernel would, so a long-running load has live timestamps.
+   */
+  burst(
+    options: ({ message: SimMessageSpec } | { pattern: Array<{ message: SimMessageSpec; repeat?: number }> }) & {
+      count: number;
+      ratePerSecond?: number;
+      stampNow?: boolean;
+    },
+  ): number;
   /** Blocks until every client handled all queued messages; false on timeout. */
   waitUntilIdle(timeoutMs?: number): boolean;
   clients(): SimClientSnapshot[];

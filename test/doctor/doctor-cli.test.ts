@@ -11,12 +11,14 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('emondguard doctor on this (non-macOS) machine', () => {
   it('prints ✓/✗ lines with fixes and exits 1 because this is not macOS', () => {
-    const result = runCli(['doctor'], { env: { EMONDGUARD_DB: path.join(scratch, 'missing/alerts.db') } });
+    const config = path.join(scratch, 'config.json');
+    writeFileSync(config, '{"logLevel": "warn"}');
+    const result = runCli(['doctor', '--config', config], { env: { EMONDGUARD_DB: path.join(scratch, 'missing/alerts.db') } });
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/^✗ macOS version: this is linux, not macOS$/m);
     expect(result.stdout).toMatch(/^ {4}fix: live detection needs macOS 10\.15/m);
     expect(result.stdout).toMatch(/^– Full Disk Access: macOS only$/m);
-    expect(result.stdout).toMatch(/^– Configuration valid: not configured yet/m);
+    expect(result.stdout).toContain(`✓ Configuration valid: configuration from file ${config} is valid`);
     expect(result.stdout).toMatch(/problems? to fix \(.*macos-version/);
   });
 

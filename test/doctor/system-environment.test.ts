@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { agentDatabasePath, probeEsClientWithAddon } from '../../src/doctor/probes.js';
 import { EsNewClientResult, loadNativeAddon } from '../../src/native/addon.js';
-import { systemEnvironment } from '../../src/doctor/system-environment.js';
+import { configurationStatus, systemEnvironment } from '../../src/doctor/system-environment.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'emondguard-sysenv-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -32,8 +32,7 @@ describe('systemEnvironment', () => {
     expect(env.fs.freeBytes(scratch)).toBeGreaterThan(0);
   });
 
-  it('uses the injected probes, and says honestly what this build lacks', () => {
-    expect(env.checkConfiguration()).toMatchObject({ state: 'not-configured' });
+  it('uses the injected probes', () => {
     const injected = systemEnvironment({ probeEsClient: () => ({ result: 4 }) });
     expect(injected.probeEsClient()).toEqual({ result: 4 });
   });
@@ -69,5 +68,20 @@ describe('agentDatabasePath', () => {
   it('otherwise the default of the store for this user', () => {
     expect(agentDatabasePath(context({}, 'darwin', 0, '/var/root'))).toEqual({ path: '/Library/Application Support/emondguard/alerts.db', source: 'default' });
     expect(agentDatabasePath(context({}, 'darwin', 501, '/Users/a')).path).toBe('/Users/a/Library/Application Support/emondguard/alerts.db');
+  });
+});
+
+describe('configurationStatus', () => {
+  it('validates the configuration the agent would start with', () => {
+    const good = path.join(scratch, 'good.json');
+    writeFileSync(good, '{"retentionDays": 30}');
+    expect(configurationStatus(good)).toEqual({ state: 'valid', source: `file ${good}` });
+    const bad = path.join(scratch, 'bad.json');
+    writeFileSync(bad, '{"retentionDays": "a month", "colour": 1}');
+    expect(configurationStatus(bad)).toEqual({
+      state: 'invalid',
+      source: `file ${bad}`,
+      errors: ['"retentionDays": expected a whole number from 1 to 3650 (days), got "a month"', '"colour": unknown key; `emondguard config show` lists the keys'],
+    });
   });
 });

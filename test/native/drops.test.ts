@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, deliver, emondShellExec, resetSimulator, settle, sim } from './sim-helpers.js';
+import { collect, deliver, emondShellExec, resetSimulator, settle, shProcess, sim } from './sim-helpers.js';
 
 afterEach(resetSimulator);
 
@@ -84,5 +84,28 @@ describe('the bounded queue', () => {
     expect(stats.batches).toBeGreaterThanOrEqual(Math.ceil(5000 / 256));
     // Every message was numbered consecutively: no kernel drops either.
     expect(stats.kernelDrops.perType.exec).toBe(0);
+  });
+});
+
+describe('simulated load', () => {
+  it('cycles through a burst pattern in order and stamps each delivery with the current time', async () => {
+    const c = collect({ queueCapacity: 1 << 14 });
+    const sh = emondShellExec();
+    const curl = emondShellExec({ target: shProcess({ executable: '/usr/bin/curl' }) });
+    const before = Date.now();
+    sim().burst({ pattern: [{ message: sh, repeat: 3 }, { message: curl }], count: 10 });
+    await c.waitFor(10);
+    const names = c.events.map((e) => e.process.executable.split('/').pop());
+    expect(names).toEqual(['sh', 'sh', 'sh', 'curl', 'sh', 'sh', 'sh', 'curl', 'sh', 'sh']);
+    // The messages themselves carry an old fixed time; stampNow was not asked for.
+    expect(c.events[0]?.timeSec).toBe(sh.time?.sec);
+
+    sim().burst({ message: sh, count: 2, stampNow: true });
+    await c.waitFor(12);
+    const stamped = c.events.slice(10).map((e) => e.timeSec * 1000 + Math.floor(e.timeNsec / 1e6));
+    for (const ms of stamped) {
+      expect(ms).toBeGreaterThanOrEqual(before - 1000);
+      expect(ms).toBeLessThanOrEqual(Date.now() + 1000);
+    }
   });
 });

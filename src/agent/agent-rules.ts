@@ -1,0 +1,53 @@
+import type { AgentConfig } from '../config/keys.js';
+import type { AgentLog } from '../logging/agent-logger.js';
+import { checkRuleFiles, loadBuiltinRules, type CompiledRule } from '../rules/index.js';
+import { AgentError } from './agent-errors.js';
+
+export interface AgentRuleSet {
+  rules: CompiledRule[];
+  /** One line per rule file that could not be used, with its caret diagnostic. */
+  problems: string[];
+}
+
+/**
+ * The rules the agent runs: built-in ones (unless turned off), the rule files of `rulePaths`, and
+ * of those only `enabledRules` when given. A broken file is reported and left out here; the caller
+ * decides whether that is acceptable (start-up: yes, the rest must still run; reload: no).
+ */
+export function loadAgentRules(config: Pick<AgentConfig, 'builtinRules' | 'rulePaths' | 'enabledRules'>): AgentRuleSet {
+  const problems: string[] = [];
+  const rules: CompiledRule[] = config.builtinRules ? loadBuiltinRules() : [];
+  const seen = new Set(rules.map((rule) => rule.id));
+  for (const result of checkRuleFiles(config.rulePaths)) {
+    if (result.error) {
+      problems.push(result.error.render());
+    } else if (result.rule && seen.has(result.rule.id)) {
+      problems.push(`${result.file}: rule_id ${result.rule.id} is already used by a built-in rule; give your rule its own id`);
+    } else if (result.rule) {
+      seen.add(result.rule.id);
+      rules.push(result.rule);
+    }
+  }
+  if (config.enabledRules !== null) {
+    const enabled = new Set(config.enabledRules);
+    for (const id of enabled) {
+      if (!seen.has(id)) problems.push(`enabledRules names ${id}, which no loaded rule has (\`emondguard rules list\` shows the ids)`);
+    }
+    return { rules: rules.filter((rule) => enabled.has(rule.id)), problems };
+  }
+  return { rules, problems };
+}
+
+/** At start-up: run what loaded, report what did not, refuse to run with nothing. */
+export function startupRules(config: Parameters<typeof loadAgentRules>[0], log: AgentLog): CompiledRule[] {
+  const { rules, problems } = loadAgentRules(config);
+  for (const problem of problems) log.error(`rule not loaded: ${problem}`);
+  if (rules.length === 0) {
+    throw new AgentError(
+      'E_AGENT_NO_RULES',
+      'no detection rules to run: check builtinRules, rulePaths and enabledRules (`emondguard config show`, `emondguard rules list`).',
+    );
+  }
+  log.info(`running ${rules.length} rule(s)`, { rules: rules.map((rule) => `${rule.id} ${rule.name}`) });
+  return rules;
+}

@@ -1,0 +1,323 @@
+import type winston from 'winston';
+import { createAlertFanOut, type AlertFanOut } from '../alerts/alert-fanout.js';
+import type { AlertSink } from '../alerts/sinks/alert-sink.js';
+import { NdjsonFileSink } from '../alerts/sinks/ndjson-file-sink.js';
+import { UnifiedLogAlertSink } from '../alerts/sinks/unified-log-sink.js';
+import { CONFIG_KEYS, type AgentConfig, type ConfigKey, type SourceSetting } from '../config/keys.js';
+import { changedKeys } from '../config/resolve.js';
+import { describeError } from '../errors.js';
+import type { ExecEvent } from '../events/exec-event.js';
+import { createAgentLogger } from '../logging/agent-logger.js';
+import { loadNativeAddon, NativeAddonError, type NativeAddon } from '../native/addon.js';
+import type { SnapshotProcess } from '../process/process-record.js';
+import type { EventSource, SourceHandlers } from '../sources/event-source.js';
+import type { SimulationPlan, SimulatorDriver } from '../sources/simulator-driver.js';
+import { AlertStore } from '../storage/alert-store.js';
+import type { RetentionPolicy } from '../storage/retention.js';
+import { VERSION } from '../version.js';
+import { loadAgentRules, startupRules } from './agent-rules.js';
+import { AgentMetrics } from './health/metrics.js';
+import { StatusReporter } from './health/status-reporter.js';
+import { checkSourcePossible, currentSourceEnvironment, openSource, type SourceEnvironment } from './open-source.js';
+import { Pipeline } from './pipeline.js';
+import { WarningLimiter } from './warning-limiter.js';
+
+export interface AgentStartOptions {
+  config: AgentConfig;
+  /** `--source`, over the configuration's `source`. */
+  source?: SourceSetting;
+  /** What drives the simulator source (replay, synthetic load). */
+  simulation?: SimulationPlan;
+  /** Also log to stderr (warnings and errors), for runs in a terminal and launchd's stderr file. */
+  logToStderr?: boolean;
+  /** The native addon; by default loaded if built (null: run without it). */
+  addon?: NativeAddon | null;
+  /** Platform facts for source selection; tests stand in for a Mac. */
+  environment?: Partial<Pick<SourceEnvironment, 'platform' | 'macosMajor'>>;
+}
+
+export interface ReloadOutcome {
+  /** Keys whose new values are in force. */
+  applied: ConfigKey[];
+  /** Keys that changed but take effect only after a restart. */
+  needsRestart: ConfigKey[];
+  /** Why the new rules were not taken (the previous rules keep running); empty when they were. */
+  ruleProblems: string[];
+}
+
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const STOP_BUDGET_MS = 1500;
+
+/**
+ * The composition root: the only place that builds the agent's parts — logger, rules, store and
+ * sinks, pipeline, source, health — and wires them. `run`, the demo and the end-to-end tests start
+ * an Agent; nothing else constructs its own dependencies.
+ */
+export class Agent {
+  /** Settles when the agent stops on its own: a file source ended (resolves) or a source failed for good (rejects). */
+  readonly finished: Promise<void>;
+  private resolveFinished!: () => void;
+  private rejectFinished!: (error: Error) => void;
+  private stopping: Promise<boolean> | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private retention: RetentionPolicy;
+
+  private constructor(
+    private config: AgentConfig,
+    readonly log: winston.Logger,
+    readonly store: AlertStore,
+    private readonly fanOut: AlertFanOut,
+    readonly pipeline: Pipeline,
+    readonly metrics: AgentMetrics,
+    readonly addon: NativeAddon | null,
+  ) {
+    this.finished = new Promise((resolve, reject) => {
+      this.resolveFinished = resolve;
+      this.rejectFinished = reject;
+    });
+    // A rejection nobody awaits (the agent was stopped by a signal first) is not a crash.
+    this.finished.catch(() => undefined);
+    this.retention = retentionOf(config);
+  }
+
+  source!: EventSource;
+  driver: SimulatorDriver | undefined;
+  /** With a simulation plan: settles when the replay has been injected and delivered (true) or timed out (false). */
+  simulationDone: Promise<boolean> | undefined;
+  private reporter!: StatusReporter;
+
+  static async start(options: AgentStartOptions): Promise<Agent> {
+    const { config } = options;
+    const { addon, addonProblem } = options.addon !== undefined ? { addon: options.addon, addonProblem: undefined } : loadAddon();
+    checkSourcePossible(options.source ?? config.source, { platform: options.environment?.platform ?? process.platform, addon, ...(addonProblem ? { addonProblem } : {}) });
+    const unifiedLog = config.unifiedLog && addon ? addon : undefined;
+    const log = createAgentLogger({
+      level: config.logLevel,
+      ...(config.agentLogPath ? { file: config.agentLogPath } : {}),
+      ...(unifiedLog ? { unifiedLog } : {}),
+      ...(options.logToStderr ? { stderr: true } : {}),
+    });
+    const rules = startupRules(config, log);
+    // A daemon's alerts are rare: flush each commit (FULL) and spare the checkpoint thread's memory;
+    // `databaseSync: "normal"` trades that for throughput under a flood.
+    const store = AlertStore.open(config.databasePath, {
+      synchronous: config.databaseSync,
+      backgroundCheckpointAfter: config.databaseSync === 'normal' ? 1 : false,
+    });
+    if (store.quarantined) log.error(`the alert database was corrupt; it was moved to ${store.quarantined.movedTo} and a new one started`);
+    const sinks: AlertSink[] = [];
+    if (config.alertsNdjsonPath) {
+      sinks.push(new NdjsonFileSink({ path: config.alertsNdjsonPath, maxBytes: config.alertsNdjsonMaxMB * 2 ** 20, maxFiles: config.alertsNdjsonKeep }));
+    }
+    if (unifiedLog) sinks.push(new UnifiedLogAlertSink(unifiedLog, { publicFields: config.unifiedLogPublicFields }));
+    const fanOut = createAlertFanOut({
+      store,
+      sinks,
+      throttle: config.throttle ? { mergeIntervalMs: config.mergeIntervalSeconds * 1000 } : false,
+      log,
+    });
+    const metrics = new AgentMetrics();
+    const agent = new Agent(config, log, store, fanOut, new Pipeline(rules, fanOut, metrics, log), metrics, addon);
+    try {
+      await agent.open(options, addonProblem);
+    } catch (error) {
+      await agent.source?.stop().catch(() => undefined);
+      await agent.closeParts();
+      throw error;
+    }
+    return agent;
+  }
+
+  /** Stops the source, commits what is pending, closes the store. Idempotent; resolves true if nothing was left behind. */
+  stop(reason = 'stopped'): Promise<boolean> {
+    this.stopping ??= this.shutdown(reason);
+    return this.stopping;
+  }
+
+  /** SIGHUP: applies what can change while running; rules are swapped between two batches, so no event is missed. */
+  reload(next: AgentConfig): ReloadOutcome {
+    const changed = changedKeys(this.config, next);
+    const { rules, problems } = loadAgentRules(next);
+    const ruleProblems = problems.length > 0 ? problems : rules.length === 0 ? ['no rules would be left to run'] : [];
+    if (ruleProblems.length === 0) this.pipeline.setRules(rules);
+    this.log.level = next.logLevel;
+    this.retention = retentionOf(next);
+    this.reporter.reconfigure(next.statusIntervalSeconds, budgetsOf(next));
+    const needsRestart = changed.filter((key) => !CONFIG_KEYS[key].reloadable);
+    const applied = changed.filter((key) => CONFIG_KEYS[key].reloadable);
+    // Keys that need a restart keep their running values, so the recorded config stays what is in force.
+    this.config = { ...next, ...Object.fromEntries(needsRestart.map((key) => [key, this.config[key]])) } as AgentConfig;
+    if (ruleProblems.length > 0) {
+      this.log.error('configuration reloaded, but the new rules were not taken; the previous rules keep running', { problems: ruleProblems });
+    } else {
+      this.log.info(`configuration and rules reloaded: ${rules.length} rule(s) running`, { applied });
+    }
+    if (needsRestart.length > 0) {
+      this.log.warn(`changed ${needsRestart.join(', ')}: takes effect after a restart (sudo launchctl kickstart -k system/com.emondguard.agent)`);
+    }
+    return { applied, needsRestart, ruleProblems };
+  }
+
+  private async open(options: AgentStartOptions, addonProblem: string | undefined): Promise<void> {
+    const env = { ...currentSourceEnvironment(this.addon, addonProblem, this.log), ...options.environment };
+    const setting = options.source ?? this.config.source;
+    const pending: ExecEvent[][] = [];
+    let seeded = false;
+    const warnings = new WarningLimiter(10_000);
+    const handlers: SourceHandlers = {
+      // Until the tree is seeded, hold events back so no early exec is judged without its parent.
+      onEvents: (events) => (seeded ? this.pipeline.handle(events) : pending.push(events)),
+      onWarning: (error) => {
+        if (warnings.allow(codeOf(error))) this.log.warn(error.message, { code: codeOf(error) });
+      },
+      onFatal: (error) => {
+        this.log.error(`the event source stopped: ${error.message}`, { code: codeOf(error) });
+        void this.stop('source failed').then(() => this.rejectFinished(error));
+      },
+      onEnd: () => {
+        this.log.info('the input has been read to the end');
+        void this.stop('input ended').then(() => this.resolveFinished());
+      },
+    };
+    const opened = await openSource(setting, this.config, env, handlers);
+    this.source = opened.source;
+    this.driver = opened.driver;
+    this.pipeline.tree.seed(this.snapshot(setting));
+    seeded = true;
+    for (const events of pending.splice(0)) this.pipeline.handle(events);
+
+    const description = this.source.describe();
+    this.reporter = new StatusReporter({
+      file: this.config.statusPath,
+      intervalSeconds: this.config.statusIntervalSeconds,
+      budgets: budgetsOf(this.config),
+      metrics: this.metrics,
+      databasePath: this.config.databasePath,
+      source: () => description,
+      refresh: () => this.refreshSourceCounters(),
+      onWarning: (warning) => this.log.warn(`self-watchdog: ${warning.message}`),
+      onRecovered: (budget) => this.log.info(`self-watchdog: ${budget} back within budget`),
+      onDrops: ({ kernel, queue }) =>
+        this.fanOut.recordAgentEvent({
+          kind: 'drops',
+          message: `${kernel + queue} event(s) lost: ${kernel} dropped by the kernel, ${queue} because the agent fell behind`,
+          count: kernel + queue,
+          detail: { kernel, queue },
+        }),
+      onWriteError: (error) => {
+        if (warnings.allow('status-file')) this.log.warn(`cannot write the status file ${this.config.statusPath}: ${describeError(error)}`);
+      },
+    });
+    this.reporter.start();
+    this.prune();
+    this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
+    this.fanOut.recordAgentEvent({
+      kind: 'start',
+      message: `emondguard ${VERSION} started: source ${description.kind}${description.mode ? ` (${description.mode})` : ''}, ${this.pipeline.rules.length} rule(s)`,
+      detail: { source: description, pid: process.pid },
+    });
+    this.log.info(`emondguard ${VERSION} running`, { source: description, database: this.config.databasePath });
+    if (description.note) this.log.info(`source: ${description.note}`);
+    const driver = this.driver;
+    if (driver && options.simulation) {
+      this.simulationDone = driver.run(options.simulation).then(
+        () => driver.settled(30_000),
+        (error: unknown) => {
+          handlers.onFatal(error instanceof Error ? error : new Error(String(error)));
+          return false;
+        },
+      );
+    }
+  }
+
+  /**
+   * The processes running at start-up, so an emond started before the agent is known. Live sources
+   * only: a recorded file's pids have nothing to do with this machine's.
+   */
+  private snapshot(setting: SourceSetting): SnapshotProcess[] {
+    if (setting.startsWith('file:')) return [];
+    try {
+      const own = this.source.snapshot();
+      return own.length > 0 || !this.addon ? own : this.addon.listProcesses();
+    } catch (error) {
+      this.log.warn(`could not list the running processes; parents started before the agent may be unknown: ${describeError(error)}`);
+      return [];
+    }
+  }
+
+  private refreshSourceCounters(): void {
+    const counters = this.source.counters();
+    this.metrics.kernelDrops = counters.kernelDrops;
+    this.metrics.queueDrops = counters.queueDrops;
+    this.metrics.skipped = counters.skipped;
+    this.metrics.esThread = counters.esThread;
+  }
+
+  private prune(): void {
+    try {
+      this.store.prune(this.retention);
+    } catch (error) {
+      this.log.error(`pruning the alert database failed; retrying in an hour: ${describeError(error)}`);
+    }
+  }
+
+  private async shutdown(reason: string): Promise<boolean> {
+    const deadline = Date.now() + STOP_BUDGET_MS;
+    clearInterval(this.pruneTimer);
+    this.driver?.stop();
+    try {
+      await this.source?.stop();
+    } catch (error) {
+      this.log.warn(`the event source did not stop cleanly: ${describeError(error)}`);
+    }
+    this.refreshSourceCounters();
+    this.fanOut.recordAgentEvent({
+      kind: 'stop',
+      message: `emondguard stopped (${reason}) after ${this.metrics.events} event(s) and ${this.metrics.alerts} alert(s)`,
+      detail: { reason, events: this.metrics.events, alerts: this.metrics.alerts, suppressed: this.metrics.suppressed },
+    });
+    const complete = await this.fanOut.close(Math.max(100, deadline - Date.now()));
+    this.reporter?.stop();
+    this.log.info(`emondguard stopped (${reason})`, { complete });
+    await this.closeParts();
+    return complete;
+  }
+
+  private async closeParts(): Promise<void> {
+    try {
+      this.store.close();
+    } catch {
+      // already closed
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 300);
+      this.log.on('finish', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.log.end();
+    });
+  }
+}
+
+function loadAddon(): { addon: NativeAddon | null; addonProblem: string | undefined } {
+  try {
+    return { addon: loadNativeAddon(), addonProblem: undefined };
+  } catch (error) {
+    if (error instanceof NativeAddonError) return { addon: null, addonProblem: error.message };
+    throw error;
+  }
+}
+
+function retentionOf(config: AgentConfig): RetentionPolicy {
+  return { maxAgeDays: config.retentionDays, maxBytes: config.maxDatabaseMB * 2 ** 20 };
+}
+
+function budgetsOf(config: AgentConfig) {
+  return { maxRssMB: config.watchdogMaxRssMB, maxCpuPercent: config.watchdogMaxCpuPercent, windowSeconds: config.watchdogWindowSeconds };
+}
+
+function codeOf(error: Error): string {
+  return (error as { code?: unknown }).code?.toString() ?? error.name;
+}
