@@ -136,6 +136,14 @@ describe('emondguard run', () => {
     expect(result.stderr).toContain('--replay and --load drive the ES simulator');
   });
 
+  it('explains an eslogger that cannot be run, and exits 1 without restarting it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emondguard-run-'));
+    const result = runCli(['run', '--config', writeConfig(dir, { esloggerPath: path.join(dir, 'no-eslogger') }), '--source', 'eslogger']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('eslogger ships with macOS 13 Ventura and later');
+    expect(result.stderr).not.toMatch(/write after end|restarting eslogger/);
+  });
+
   it('exits 2 naming the key when the configuration is invalid', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'emondguard-run-'));
     const result = runCli(['run', '--config', writeConfig(dir, { retentionDays: 'ninety' })]);
