@@ -188,6 +188,24 @@ describe('source selection', () => {
     expect(storedAlerts(config.databasePath).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('refuses an emond-only mode that would watch no existing binary, and watches the ones listed', async () => {
+    const blind = workspace({ esMode: 'emond-only' });
+    const error = await Agent.start({ config: blind.config, source: 'endpoint-security', addon: addon(), environment: onAMac }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_AGENT_EMOND_ONLY_BLIND' });
+    expect((error as Error).message).toContain('emond was removed in macOS 13');
+
+    const { dir } = blind;
+    const copy = path.join(dir, 'emond');
+    writeFileSync(copy, '');
+    const { config } = workspace({ esMode: 'emond-only', emondPaths: [copy, path.join(dir, 'gone')] });
+    const agent = await start({ config, source: 'endpoint-security', addon: addon(), environment: onAMac });
+    expect(sim().clients()[0]).toMatchObject({ pathMutingInverted: true });
+    // Both are selected: a binary that appears later at a listed path is watched from then on.
+    expect(sim().clients()[0]?.mutedPaths.map((m) => m.path)).toEqual([copy, path.join(dir, 'gone')]);
+    await agent.stop();
+    expect(readFileSync(config.agentLogPath as string, 'utf8')).toContain(`${path.join(dir, 'gone')} does not exist`);
+  });
+
   it('needs macOS 13 for the eslogger fallback', async () => {
     const { config } = workspace();
     sim().setNewClientResult(3);
