@@ -1,6 +1,6 @@
 import type { AgentConfig } from '../config/keys.js';
 import type { AgentLog } from '../logging/agent-logger.js';
-import { checkRuleFiles, loadBuiltinRules, type CompiledRule } from '../rules/index.js';
+import { checkRuleSet, type CompiledRule } from '../rules/index.js';
 import { AgentError } from './agent-errors.js';
 
 export interface AgentRuleSet {
@@ -15,27 +15,15 @@ export interface AgentRuleSet {
  * decides whether that is acceptable (start-up: yes, the rest must still run; reload: no).
  */
 export function loadAgentRules(config: Pick<AgentConfig, 'builtinRules' | 'rulePaths' | 'enabledRules'>): AgentRuleSet {
-  const problems: string[] = [];
-  const rules: CompiledRule[] = config.builtinRules ? loadBuiltinRules() : [];
-  const seen = new Set(rules.map((rule) => rule.id));
-  for (const result of checkRuleFiles(config.rulePaths)) {
-    if (result.error) {
-      problems.push(result.error.render());
-    } else if (result.rule && seen.has(result.rule.id)) {
-      problems.push(`${result.file}: rule_id ${result.rule.id} is already used by a built-in rule; give your rule its own id`);
-    } else if (result.rule) {
-      seen.add(result.rule.id);
-      rules.push(result.rule);
-    }
+  const { rules, failures } = checkRuleSet(config.rulePaths, { builtin: config.builtinRules });
+  const problems = failures.map((failure) => failure.error.render());
+  if (config.enabledRules === null) return { rules, problems };
+  const enabled = new Set(config.enabledRules);
+  const loaded = new Set(rules.map((rule) => rule.id));
+  for (const id of enabled) {
+    if (!loaded.has(id)) problems.push(`enabledRules names ${id}, which no loaded rule has (\`emondguard rules list\` shows the ids)`);
   }
-  if (config.enabledRules !== null) {
-    const enabled = new Set(config.enabledRules);
-    for (const id of enabled) {
-      if (!seen.has(id)) problems.push(`enabledRules names ${id}, which no loaded rule has (\`emondguard rules list\` shows the ids)`);
-    }
-    return { rules: rules.filter((rule) => enabled.has(rule.id)), problems };
-  }
-  return { rules, problems };
+  return { rules: rules.filter((rule) => enabled.has(rule.id)), problems };
 }
 
 /** At start-up: run what loaded, report what did not, refuse to run with nothing. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import type { AgentConfig, SourceSetting } from '../config/keys.js';
 import type { AgentLog } from '../logging/agent-logger.js';
@@ -63,6 +64,7 @@ export async function openSource(
       return startSimulator(config, env, handlers);
     case 'endpoint-security':
       if (env.platform !== 'darwin') throw notMacos();
+      checkEmondPaths(config, env.log);
       return started(new NativeSource(requireAddon(env), nativeOptions(config)), handlers);
     case 'auto':
       return startAuto(config, env, handlers);
@@ -85,6 +87,7 @@ export function checkSourcePossible(setting: SourceSetting, env: Pick<SourceEnvi
 async function startAuto(config: AgentConfig, env: SourceEnvironment, handlers: SourceHandlers): Promise<OpenedSource> {
   if (env.platform !== 'darwin') throw notMacos();
   if (env.addon) {
+    checkEmondPaths(config, env.log);
     try {
       return await started(new NativeSource(env.addon, nativeOptions(config)), handlers);
     } catch (error) {
@@ -126,6 +129,24 @@ async function esloggerSource(config: AgentConfig): Promise<EsloggerSource> {
   return new EsloggerSource({ path: config.esloggerPath, events: config.esEvents });
 }
 
+/**
+ * emond-only mode watches processes by executable path. emond left macOS in 13, the first version
+ * where the mode exists, so unless the administrator lists paths that exist, the agent would run,
+ * look healthy and see nothing: refuse that, and warn about listed paths that are missing.
+ */
+function checkEmondPaths(config: AgentConfig, log: AgentLog, exists: (path: string) => boolean = existsSync): void {
+  if (config.esMode !== 'emond-only') return;
+  const missing = config.emondPaths.filter((path) => !exists(path));
+  if (missing.length === config.emondPaths.length) {
+    throw new AgentError(
+      'E_AGENT_EMOND_ONLY_BLIND',
+      `esMode "emond-only" selects processes by executable path, and none of emondPaths (${config.emondPaths.join(', ')}) exists on this Mac ` +
+        '(emond was removed in macOS 13): the agent would see nothing. Use esMode "full" (the default), or list in emondPaths the emond binaries to watch.',
+    );
+  }
+  if (missing.length > 0) log.warn(`emond-only mode: ${missing.join(', ')} does not exist; watching ${config.emondPaths.filter((p) => !missing.includes(p)).join(', ')}`);
+}
+
 function nativeOptions(config: AgentConfig): EsClientOptions {
   return {
     events: config.esEvents,
@@ -135,6 +156,7 @@ function nativeOptions(config: AgentConfig): EsClientOptions {
     maxArgs: config.maxArgs,
     maxArgBytes: config.maxArgBytes,
     mode: config.esMode,
+    emondPaths: config.emondPaths,
   };
 }
 

@@ -50,9 +50,7 @@ export class Pipeline {
         for (const alert of this.detector.process(event)) {
           const rule = this.rulesById.get(alert.rule.id);
           if (!rule) continue;
-          const outcome = this.fanOut.submit(alert, rule);
-          if (outcome === 'keep') this.metrics.countAlerts(1, 0, alert['@timestamp']);
-          else if (outcome === 'suppress') this.metrics.countAlerts(0, 1, alert['@timestamp']);
+          this.metrics.countAlert(this.fanOut.submit(alert, rule), alert['@timestamp']);
         }
       } catch (error) {
         this.failures++;

@@ -17,11 +17,13 @@ export const SEVERITY_NUMBER: Readonly<Record<Severity, number>> = {
 /**
  * The ECS alert document for `event` matched by `rule`: the event's fields as they were (parent
  * resolution included), `event.kind: "alert"`, the rule's identity, severity and MITRE mapping.
- * The document is a deep copy, so later changes to the event or the rule never reach a stored
- * alert.
+ * The event part is a deep copy, so later changes to the event never reach a stored alert. The
+ * rule block and the MITRE mapping are built once per rule and frozen: every alert of a rule shares
+ * them, which lets the store recognise them by identity instead of serialising them per alert.
  */
 export function buildAlert(rule: CompiledRule, event: ExecEvent, now: Date = new Date()): AlertDocument {
   const copy = structuredClone(event);
+  const { block, threat } = ruleParts(rule);
   const alert: AlertDocument = {
     '@timestamp': copy['@timestamp'],
     event: {
@@ -35,21 +37,43 @@ export function buildAlert(rule: CompiledRule, event: ExecEvent, now: Date = new
     process: copy.process,
     user: copy.user,
     es: copy.es,
-    rule: {
-      id: rule.id,
-      name: rule.name,
-      version: rule.version,
-      severity: rule.severity,
-      risk_score: rule.risk_score,
-      description: rule.description,
-      reference: [...rule.references],
-      author: [...rule.author],
-      ruleset: rule.source.startsWith('builtin:') ? 'builtin' : 'custom',
-    },
-    threat: structuredClone(rule.threat),
+    rule: block,
+    threat,
     emondguard: {},
   };
   if (copy.group !== undefined) alert.group = copy.group;
-  if (rule.license !== undefined) alert.rule.license = rule.license;
   return alert;
+}
+
+const partsByRule = new WeakMap<CompiledRule, { block: AlertDocument['rule']; threat: AlertDocument['threat'] }>();
+
+function ruleParts(rule: CompiledRule): { block: AlertDocument['rule']; threat: AlertDocument['threat'] } {
+  let parts = partsByRule.get(rule);
+  if (!parts) {
+    parts = deepFreeze({
+      block: {
+        id: rule.id,
+        name: rule.name,
+        version: rule.version,
+        severity: rule.severity,
+        risk_score: rule.risk_score,
+        description: rule.description,
+        reference: [...rule.references],
+        author: [...rule.author],
+        ruleset: rule.source.startsWith('builtin:') ? 'builtin' : 'custom',
+        ...(rule.license === undefined ? {} : { license: rule.license }),
+      },
+      threat: structuredClone(rule.threat),
+    });
+    partsByRule.set(rule, parts);
+  }
+  return parts;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

@@ -41,6 +41,8 @@ interface WindowState {
   kept: number;
   /** Counts not yet handed out by takeSummaries(). */
   pending: { emitted: number; merged: number; suppressed: number };
+  /** The window has a summary row: from then on every kept alert must reach it too. */
+  summarised: boolean;
 }
 
 interface Tracked<H> {
@@ -92,6 +94,7 @@ export class Throttle<H> {
     }
     window.kept += 1;
     window.pending.emitted += 1;
+    if (window.summarised) this.dirty.add(window);
     this.totals.kept += 1;
     const handle = newHandle();
     this.track(key, { handle, at });
@@ -116,6 +119,7 @@ export class Throttle<H> {
         suppressed,
       });
       window.pending = { emitted: 0, merged: 0, suppressed: 0 };
+      window.summarised = true;
     }
     this.dirty.clear();
     return deltas;
@@ -134,7 +138,7 @@ export class Throttle<H> {
     if (current && current.start === start) return current;
     // A window with emitted alerts but no merge/suppression needs no summary row; one that is
     // still dirty stays in `dirty` until it is taken, so closing it loses nothing.
-    const window: WindowState = { rule, start, end: start + size, kept: 0, pending: { emitted: 0, merged: 0, suppressed: 0 } };
+    const window: WindowState = { rule, start, end: start + size, kept: 0, pending: { emitted: 0, merged: 0, suppressed: 0 }, summarised: false };
     this.windows.set(rule.id, window);
     return window;
   }

@@ -39,8 +39,10 @@ function toAlert(finding: AuditFinding, report: AuditReport, hostName: string): 
   const risk = finding.severity === 'high' ? RISK.high : RISK.medium;
   const runAs = action.user ?? 'root';
   return {
-    // When the rule file last changed: the closest the disk gets to when the persistence was planted.
-    '@timestamp': finding.facts?.modified ?? report.auditedAt,
+    // When the audit found it. The file's modification time (when the persistence was probably
+    // planted) is kept in file.mtime: as @timestamp it would hide an old rule from `alerts list
+    // --since` and let retention delete the finding an hour after it was recorded.
+    '@timestamp': report.auditedAt,
     event: {
       kind: 'alert',
       category: ['process'],
@@ -69,8 +71,9 @@ function toAlert(finding: AuditFinding, report: AuditReport, hostName: string): 
       id: rule_.id,
       name: rule_.name,
       version: rule_.version,
-      severity: rule_.severity,
-      risk_score: rule_.risk_score,
+      // A disabled emond rule is medium (event.severity says so too): filters on severity must agree.
+      severity: finding.severity === 'high' ? 'high' : 'medium',
+      risk_score: risk,
       description: rule_.description,
       reference: rule_.references,
       author: rule_.author,

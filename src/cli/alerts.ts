@@ -45,7 +45,7 @@ export function registerAlertsCommand(program: Command): void {
     .action(async (flags) => (await import('./alerts/stats.js')).runStats(flags));
 
   addDbOption(alerts.command('prune').description('remove alerts past the retention or over the size cap, oldest first'))
-    .option('--older-than <days>', 'retention: 90, 90d, 12w (default 90 days)', parseDays)
-    .option('--max-size <size>', 'size cap: 500MB, 1GiB (default 1 GiB)', parseSize)
+    .option('--older-than <days>', 'retention: 90, 90d, 12w (default: the agent\'s retentionDays, 90 unless configured)', parseDays)
+    .option('--max-size <size>', 'size cap: 500MB, 1GiB (default: the agent\'s maxDatabaseMB, 1 GiB unless configured)', parseSize)
     .action(async (flags) => (await import('./alerts/prune.js')).runPrune(flags));
 }

@@ -22,7 +22,8 @@ export function registerAuditCommand(program: Command): void {
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderAuditReport(report));
       if (!options.record) return;
       const { recordAuditFindings } = await import('../audit/record-findings.js');
-      const recorded = await recordAuditFindings(report, options.db === undefined ? {} : { dbPath: options.db });
+      const { agentDatabasePath } = await import('./agent-settings.js');
+      const recorded = await recordAuditFindings(report, { dbPath: await agentDatabasePath(options.db) });
       const again = recorded.alreadyRecorded > 0 ? `; ${recorded.alreadyRecorded} already recorded and not resolved` : '';
       if (recorded.quarantinedTo) process.stderr.write(`the database was unreadable and was moved to ${recorded.quarantinedTo}; a new one was started\n`);
       process.stderr.write(

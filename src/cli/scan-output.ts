@@ -1,4 +1,5 @@
 import type { AlertDocument } from '../alerts/alert-document.js';
+import { printable } from '../text/printable.js';
 
 export type ScanFormat = 'table' | 'json' | 'ndjson';
 export const SCAN_FORMATS: readonly ScanFormat[] = ['table', 'json', 'ndjson'];
@@ -74,22 +75,3 @@ class TableOutput implements AlertOutput {
   }
 }
 
-/**
- * Command lines are attacker-controlled: escape control characters so an argument cannot move
- * the cursor, recolour or rewrite the administrator's terminal, or break the table.
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    switch (c) {
-      case '\n':
-        return '\\n';
-      case '\r':
-        return '\\r';
-      case '\t':
-        return '\\t';
-      default:
-        return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-    }
-  });
-}

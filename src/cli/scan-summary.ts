@@ -1,7 +1,7 @@
 import type { DetectorCounters, RuleFailure } from '../agent/detector.js';
 import type { LineStats } from '../events/line-stats.js';
 import type { ProcessTreeCounters } from '../process/process-tree.js';
-import { printable } from './scan-output.js';
+import { printable } from '../text/printable.js';
 
 export interface ScanTotals {
   inputs: number;

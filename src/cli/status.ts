@@ -52,7 +52,10 @@ function render(s: AgentStatus, stale: boolean): string {
     ['source', `${s.source.kind}${s.source.mode ? ` (${s.source.mode})` : ''}${s.source.note ? ` — ${s.source.note}` : ''}`],
     ['events', `${count(s.events.total)} total, ${s.events.perSecond}/s, last ${s.events.lastEventAt ?? 'never'}, ${count(s.events.skipped)} skipped`],
     ['drops', `kernel ${count(s.drops.kernel)}, queue ${count(s.drops.queue)}`],
-    ['alerts', `${count(s.alerts.total)} stored, ${count(s.alerts.suppressed)} suppressed, last ${s.alerts.lastAlertAt ?? 'never'}`],
+    [
+      'alerts',
+      `${count(s.alerts.total)} kept, ${count(s.alerts.merged ?? 0)} merged into them, ${count(s.alerts.suppressed)} suppressed (max_signals), last ${s.alerts.lastAlertAt ?? 'never'}`,
+    ],
     ['database', `${s.database.path} (${s.database.sizeBytes === null ? 'not created yet' : megabytes(s.database.sizeBytes)})`],
     ['resources', `RSS ${megabytes(s.resources.rssBytes)}, CPU ${s.resources.cpuPercent.toFixed(1)}% of a core`],
     ['warnings', s.warnings.length > 0 ? s.warnings.join('; ') : 'none'],

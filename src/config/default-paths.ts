@@ -38,8 +38,13 @@ export function defaultPaths(context: PathContext = currentPathContext()): Agent
   };
 }
 
-/** On macOS next to the database, as admins expect; elsewhere where that system keeps configuration. */
+/**
+ * `EMONDGUARD_CONFIG` when set (like `EMONDGUARD_DB`); on macOS next to the database, as admins
+ * expect; elsewhere where that system keeps configuration.
+ */
 function defaultConfigFile(context: PathContext, dataDir: string): string {
+  const fromEnv = context.env.EMONDGUARD_CONFIG;
+  if (fromEnv !== undefined && fromEnv !== '') return path.resolve(fromEnv);
   if (context.platform === 'darwin') return path.join(dataDir, 'config.json');
   if (context.uid === 0) return '/etc/emondguard/config.json';
   const xdg = context.env.XDG_CONFIG_HOME;

@@ -81,6 +81,13 @@ export const CONFIG_KEYS = {
     description: 'Endpoint Security mode. "emond-only" (macOS 13+) uses inverted muting: cheaper, but blind to masquerades (see docs).',
     reloadable: false,
   }),
+  emondPaths: key({
+    kind: listOf(absolutePath),
+    default: ['/sbin/emond'] as string[],
+    description:
+      'With esMode "emond-only": the emond binaries whose processes are watched. emond is gone from macOS 13 on, where this mode needs paths you list.',
+    reloadable: false,
+  }),
   esEvents: key({
     kind: esEvents,
     default: ['exec', 'fork', 'exit'] as Array<'exec' | 'fork' | 'exit'>,

@@ -57,7 +57,7 @@ export function createAgentLogger(options: AgentLoggerOptions = {}): winston.Log
       }),
     );
   }
-  return winston.createLogger({
+  const logger = winston.createLogger({
     level: options.level ?? 'info',
     levels: winston.config.npm.levels,
     transports,
@@ -65,4 +65,10 @@ export function createAgentLogger(options: AgentLoggerOptions = {}): winston.Log
     silent: transports.length === 0,
     exitOnError: false,
   });
+  // A logger is a stream: an entry written after shutdown ended it (a late timer's warning) would
+  // be an unhandled 'error' and kill the agent. Losing that one line is the lesser evil.
+  logger.on('error', (error: Error) => {
+    if (options.stderr) process.stderr.write(`emondguard: a log entry was lost: ${error.message}\n`);
+  });
+  return logger;
 }

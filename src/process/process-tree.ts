@@ -114,6 +114,15 @@ export class ProcessTree {
     if (parent.name !== undefined || event.es.parent_resolution === 'source') {
       event.es.parent_resolution = 'source';
       this.counters.resolvedBySource++;
+      // The source named the parent; the tree still knows its identity (entity id, start), so
+      // alerts join to the parent's own events whichever source produced them.
+      if (parent.entity_id === undefined) {
+        const record = this.findParent(parent.pid, event.es.parent_pidversion);
+        if (record !== undefined && (parent.executable === undefined || parent.executable === record.executable)) {
+          parent.entity_id = record.entityId;
+          if (parent.start === undefined && record.start !== undefined) parent.start = record.start;
+        }
+      }
       return;
     }
     const record = this.findParent(parent.pid, event.es.parent_pidversion);

@@ -118,9 +118,15 @@ export class EsloggerProcess {
       if (settled || !first) return;
       settled = true;
       clearTimeout(grace);
-      if (error) first.reject(error);
-      else first.resolve();
+      if (error) {
+        // start() failed: there is nothing to supervise, so nothing may be restarted later.
+        this.stopping = true;
+        first.reject(error);
+      } else {
+        first.resolve();
+      }
     };
+    let spawnFailed = false;
     const grace = setTimeout(() => settle(), this.options.startGraceMs);
 
     child.stderr?.setEncoding('utf8');
@@ -140,18 +146,28 @@ export class EsloggerProcess {
           : `cannot run ${this.options.path}: ${error.message}`,
         { cause: error },
       );
-      if (first && !settled) settle(failure);
-      else this.handlers.onFatal(failure);
+      // The program could not even be started: restarting cannot help, and 'close' follows.
+      spawnFailed = true;
+      if (first && !settled) {
+        settle(failure);
+      } else {
+        this.stopping = true;
+        this.handlers.onFatal(failure);
+      }
     });
 
     child.once('close', (code, signal) => {
       if (this.child === child) this.child = null;
-      if (this.stopping) return;
+      if (this.stopping || spawnFailed) return;
       const permission = classifyEsloggerStderr(stderr);
       if (permission) {
         const error = new EsloggerError(permission.code, permission.message);
-        if (first && !settled) settle(error);
-        else this.handlers.onFatal(error);
+        if (first && !settled) {
+          settle(error);
+        } else {
+          this.stopping = true;
+          this.handlers.onFatal(error);
+        }
         return;
       }
       const reason = `eslogger exited (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''}`;

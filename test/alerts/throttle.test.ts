@@ -30,6 +30,21 @@ describe('Throttle', () => {
     expect(throttle.takeSummaries()).toEqual([]);
   });
 
+  it('reports alerts kept after a window\'s first summary, so its row counts every kept alert', () => {
+    const throttle = new Throttle<number>({ mergeIntervalMs: 60_000 });
+    const rule = testRule({ max_signals: 100, interval: '5m' });
+    const next = counter();
+    const alert = (ms: number, args: string[]) => makeAlert({ rule, time: at(ms), args });
+    expect(throttle.decide(alert(0, ['sh', 'a']), rule, next).action).toBe('keep');
+    expect(throttle.decide(alert(1000, ['sh', 'a']), rule, next).action).toBe('merge');
+    expect(throttle.takeSummaries()).toEqual([expect.objectContaining({ windowStart: T0, emitted: 1, merged: 1 })]);
+    throttle.decide(alert(2000, ['sh', 'b']), rule, next);
+    throttle.decide(alert(3000, ['sh', 'c']), rule, next);
+    // The store adds deltas to the window's row: 1 + 2 kept, as counts() says.
+    expect(throttle.takeSummaries()).toEqual([expect.objectContaining({ windowStart: T0, emitted: 2, merged: 0, suppressed: 0 })]);
+    expect(throttle.counts()).toEqual({ kept: 3, merged: 1, suppressed: 0 });
+  });
+
   it('windows each rule separately, sized by its own interval', () => {
     const throttle = new Throttle<number>();
     const a = testRule({ id: 'a', name: 'A', max_signals: 1, interval: '1m' });

@@ -12,7 +12,10 @@ describe('auditAlerts', () => {
   it('makes one alert of the built-in rule per command action, nothing for other findings', () => {
     expect(alerts).toHaveLength(3);
     for (const alert of alerts) {
-      expect(alert.rule).toMatchObject({ id: emondCommandActionRule().id, name: 'Emond Rule With Command Action', version: 1, severity: 'high', ruleset: 'builtin' });
+      expect(alert.rule).toMatchObject({ id: emondCommandActionRule().id, name: 'Emond Rule With Command Action', version: 1, ruleset: 'builtin' });
+      // The rule's severity is the finding's: a disabled emond rule is medium in every field.
+      expect(alert.rule.severity).toBe(alert.event.severity === 73 ? 'high' : 'medium');
+      expect(alert.rule.risk_score).toBe(alert.event.risk_score);
       expect(alert.threat[0]?.technique?.[0]?.subtechnique?.[0]?.id).toBe('T1546.014');
       expect(alert.event).toMatchObject({ kind: 'alert', category: ['process'], type: ['info'], module: 'emondguard-audit', created: '2024-06-01T12:00:00.000Z' });
       expect(alert.host).toEqual({ name: 'mac-42', os: { type: 'macos' } });
@@ -31,7 +34,9 @@ describe('auditAlerts', () => {
     });
     expect(shell?.user).toEqual({ id: '0', name: 'root' });
     expect(shell?.file.path).toBe('/etc/emond.d/rules/com.apple.softwareupdate.plist');
-    expect(shell?.['@timestamp']).toBe(shell?.file.mtime);
+    // Found now: an old rule file must show in `alerts list --since 24h` and survive retention.
+    expect(shell?.['@timestamp']).toBe('2024-06-01T12:00:00.000Z');
+    expect(shell?.file.mtime).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(shell?.emond).toEqual({ rule: { index: 0, name: 'softwareupdate check', enabled: true, event_types: ['startup'] }, action: { index: 1, type: 'RunCommand', user: 'root' } });
     expect(shell?.event).toMatchObject({ severity: 73, risk_score: 73 });
   });
@@ -39,6 +44,7 @@ describe('auditAlerts', () => {
   it('rates the command of a disabled rule medium', () => {
     const dormant = alerts.find((a) => a.emond.rule.name === 'dormant');
     expect(dormant?.event).toMatchObject({ severity: 47, risk_score: 47 });
+    expect(dormant?.rule).toMatchObject({ severity: 'medium', risk_score: 47 });
     expect(dormant?.process.args).toEqual(['/tmp/.update']);
   });
 

@@ -67,9 +67,16 @@ describe('emondguard audit --record', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ summary: { commandActions: 3 } });
     expect(result.stderr).toContain(`recorded 3 alerts of "Emond Rule With Command Action" in ${db}`);
-    const list = runCli(['alerts', 'list', '--db', db, '--format', 'json']);
+    // Found today, whatever the rule files' age: they show in the last day, and survive pruning.
+    const list = runCli(['alerts', 'list', '--db', db, '--since', '24h', '--format', 'json']);
     expect(list.status, list.stderr).toBe(0);
     expect(list.stdout).toContain('Emond Rule With Command Action');
+    expect(JSON.parse(list.stdout)).toHaveLength(3);
+    expect(runCli(['alerts', 'prune', '--db', db, '--older-than', '1d']).status).toBe(0);
+    expect(JSON.parse(runCli(['alerts', 'list', '--db', db, '--since', '24h', '--format', 'json']).stdout)).toHaveLength(3);
+    // The disabled rule's command is medium, and the severity filter agrees.
+    const medium = JSON.parse(runCli(['alerts', 'list', '--db', db, '--severity', 'medium', '--format', 'json']).stdout) as unknown[];
+    expect(medium).toHaveLength(1);
     const again = runCli(['audit', '--root', MALICIOUS, '--record'], { env: { EMONDGUARD_DB: db } });
     expect(again.stderr).toContain('recorded 0 alerts of "Emond Rule With Command Action"');
     expect(again.stderr).toContain('3 already recorded and not resolved');

@@ -183,3 +183,12 @@ describe('rule selection', () => {
     ]);
   });
 });
+
+describe('EMONDGUARD_CONFIG', () => {
+  it('names the configuration file, like EMONDGUARD_DB names the database', () => {
+    const file = writeJson('from-env.json', { retentionDays: 12 });
+    const fromEnv = defaultPaths({ platform: 'darwin', uid: 0, home: '/var/root', env: { EMONDGUARD_CONFIG: file } });
+    expect(fromEnv.configFile).toBe(file);
+    expect(loadConfig({ paths: fromEnv }).config.retentionDays).toBe(12);
+  });
+});

@@ -30,7 +30,7 @@ function byType(p: PlistDict, type: string): PlistDict {
 }
 
 describe('scripts/make-mobileconfig', () => {
-  const p = profile(['--team-id', 'ABCDE12345', '--set', 'retentionDays=90', '--set', 'mode=eslogger', '--set', 'ratio=0.25', '--set', 'verbose=true', '--set', 'sinks=["sqlite","ndjson"]', '--set', 'limits={"perRule":100}', '--set', 'quoted="90"']);
+  const p = profile(['--team-id', 'ABCDE12345', '--set', 'retentionDays=90', '--set', 'source=eslogger', '--set', 'watchdogMaxCpuPercent=2.5', '--set', 'unifiedLog=true', '--set', 'rulePaths=["/Library/emondguard/rules","/opt/rules"]', '--set', 'esMode="full"']);
 
   it('is a device-scoped configuration profile that users cannot remove', () => {
     expect(p).toMatchObject({
@@ -89,7 +89,14 @@ describe('scripts/make-mobileconfig', () => {
 
   it('types --set values like JSON', () => {
     const prefs = byType(p, 'com.emondguard.agent');
-    expect(prefs).toMatchObject({ retentionDays: 90, mode: 'eslogger', ratio: 0.25, verbose: true, sinks: ['sqlite', 'ndjson'], limits: { perRule: 100 }, quoted: '90' });
+    expect(prefs).toMatchObject({
+      retentionDays: 90,
+      source: 'eslogger',
+      watchdogMaxCpuPercent: 2.5,
+      unifiedLog: true,
+      rulePaths: ['/Library/emondguard/rules', '/opt/rules'],
+      esMode: 'full',
+    });
   });
 
   it('leaves the managed-preferences payload out when no keys are given, and says so', () => {
@@ -109,7 +116,7 @@ describe('scripts/make-mobileconfig', () => {
 
   it('is a plist Python’s plistlib reads too', () => {
     const out = path.join(scratchDir('mobileconfig'), 'emondguard.mobileconfig');
-    expect(make(['--team-id', 'ABCDE12345', '--set', 'a=1', '--output', out]).status).toBe(0);
+    expect(make(['--team-id', 'ABCDE12345', '--set', 'retentionDays=1', '--output', out]).status).toBe(0);
     const check = run('python3', ['-c', 'import plistlib,sys; p = plistlib.load(open(sys.argv[1], "rb")); print(len(p["PayloadContent"]))', out]);
     expect(check.stdout.trim()).toBe('3');
   });
@@ -122,7 +129,10 @@ describe('scripts/make-mobileconfig', () => {
     [['--team-id', 'ABCDE12345', '--set', 'PayloadType=x'], /reserved by the profile format/],
     [['--team-id', 'ABCDE12345', '--set', 'a=null'], /null has no plist form/],
     [['--team-id', 'ABCDE12345', '--set', 'a=[1,'], /looks like JSON but does not parse/],
-    [['--team-id', 'ABCDE12345', '--set', 'a=1', '--set', 'a=2'], /given twice/],
+    [['--team-id', 'ABCDE12345', '--set', 'retentionDays=1', '--set', 'retentionDays=2'], /given twice/],
+    [['--team-id', 'ABCDE12345', '--set', 'retentonDays=30'], /--set retentonDays: unknown key \(did you mean "retentionDays"\?\)/],
+    [['--team-id', 'ABCDE12345', '--set', 'retentionDays=thirty'], /--set retentionDays: expected a whole number from 1 to 3650/],
+    [['--team-id', 'ABCDE12345', '--set', 'rulePaths=["relative"]'], /--set rulePaths: expected a list of absolute paths/],
     [['--format', 'json'], /--format must be mobileconfig or preferences/],
     [['--bogus'], /unknown argument --bogus/],
     [['--set'], /--set needs a value/],

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EventParseError } from '../../src/events/errors.js';
 import type { ExecEvent } from '../../src/events/exec-event.js';
-import { exitCodeOf } from '../../src/events/eslogger/parse-eslogger.js';
+import { exitCodeOf } from '../../src/events/es-values.js';
 import { parseLine } from '../../src/events/parse-line.js';
 import {
   execLine,
@@ -201,9 +201,15 @@ describe('eslogger parser: optional fields and escapes', () => {
     expect(event.es.responsible_pid).toBeUndefined();
   });
 
-  it('says unsigned when there is no signing id and CS_SIGNED is clear', () => {
-    const event = eventOf(execLine(shell, { ...curl, signingId: null, codesigningFlags: 0 }));
+  it('says unsigned when there is no signing id, no cdhash and CS_SIGNED is clear', () => {
+    // ES reports an all-zero cdhash for code without a signature.
+    const event = eventOf(execLine(shell, { ...curl, signingId: null, codesigningFlags: 0, cdhash: '0'.repeat(40) }));
     expect(event.process.code_signature).toEqual({ exists: false, trusted: false });
+  });
+
+  it('says signed when only a cdhash tells (an ad-hoc signature has no signing id)', () => {
+    const event = eventOf(execLine(shell, { ...curl, signingId: null, codesigningFlags: 0 }));
+    expect(event.process.code_signature).toEqual({ exists: true, trusted: false });
   });
 
   it('falls back to ppid when there is no parent audit token (version < 4)', () => {

@@ -168,4 +168,22 @@ describe('buildAlert', () => {
     expect(alert.threat[0]!.tactic.name).toBe('Persistence');
     expect(alert.rule.reference).toEqual(['https://www.xorrior.com/emond-persistence/']);
   });
+
+  it('shares one frozen rule block and MITRE mapping among the alerts of a rule', () => {
+    const rule = emondRule();
+    const first = buildAlert(rule, event, NOW);
+    const second = buildAlert(rule, event, NOW);
+    // The store recognises a rule by the identity of these objects instead of serialising them per alert.
+    expect(second.rule).toBe(first.rule);
+    expect(second.threat).toBe(first.threat);
+    expect(Object.isFrozen(first.rule.reference)).toBe(true);
+    expect(Object.isFrozen(first.threat[0]!.tactic)).toBe(true);
+    expect(() => {
+      (first.rule as { name: string }).name = 'changed';
+    }).toThrow(TypeError);
+    // Another rule (a reload compiles new ones) gets its own.
+    expect(buildAlert(emondRule(), event, NOW).rule).not.toBe(first.rule);
+    // The event part is still each alert's own.
+    expect(second.process).not.toBe(first.process);
+  });
 });

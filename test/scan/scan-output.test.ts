@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertDocument } from '../../src/alerts/alert-document.js';
-import { alertOutput, printable } from '../../src/cli/scan-output.js';
+import { alertOutput } from '../../src/cli/scan-output.js';
+import { printable } from '../../src/text/printable.js';
 
 function alert(pid: number, commandLine: string, resolution: 'tree' | 'inferred' = 'tree'): AlertDocument {
   return {

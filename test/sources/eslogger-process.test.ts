@@ -61,8 +61,11 @@ describe('eslogger process', () => {
   });
 
   it('refuses to start without Full Disk Access, saying how to grant it', async () => {
-    const error = await esloggerAt('no-full-disk-access', handlers()).start().catch((e: unknown) => e);
+    const p = esloggerAt('no-full-disk-access', handlers());
+    const error = await p.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EsloggerError);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(p.starts).toBe(1);
     expect((error as EsloggerError).code).toBe('E_ESLOGGER_NO_FDA');
     expect((error as EsloggerError).message).toContain('System Settings › Privacy & Security › Full Disk Access');
     expect((error as EsloggerError).message).toContain('ERR_NOT_PERMITTED');
@@ -75,10 +78,20 @@ describe('eslogger process', () => {
   });
 
   it('explains a missing eslogger (macOS before 13)', async () => {
-    const p = new EsloggerProcess({ path: path.join(dir, 'no-such-eslogger'), events: ['exec'] }, handlers());
+    const restarts: unknown[] = [];
+    const fatal: unknown[] = [];
+    const p = new EsloggerProcess(
+      { path: path.join(dir, 'no-such-eslogger'), events: ['exec'], initialBackoffMs: 10 },
+      handlers({ onRestart: (r) => restarts.push(r), onFatal: (e) => fatal.push(e) }),
+    );
     const error = await p.start().catch((e: unknown) => e);
     expect((error as EsloggerError).code).toBe('E_ESLOGGER_MISSING');
     expect((error as EsloggerError).message).toContain('macOS 13');
+    // A program that cannot be run is not restarted, and its failure is reported once.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(p.starts).toBe(1);
+    expect(restarts).toEqual([]);
+    expect(fatal).toEqual([]);
   });
 
   it('restarts a dying eslogger with growing delays and keeps handing output over', async () => {

@@ -6,7 +6,11 @@ export class AgentMetrics {
   events = 0;
   /** Lines or messages the source could not use (malformed, irrelevant). */
   skipped = 0;
+  /** Alerts kept by the throttle (each becomes a row; the writer commits it within a turn). */
   alerts = 0;
+  /** Alerts folded into an identical kept one (its count grows). */
+  merged = 0;
+  /** Alerts over a rule's max_signals in a window (counted in the store's summary rows). */
   suppressed = 0;
   kernelDrops = 0;
   queueDrops = 0;
@@ -19,9 +23,11 @@ export class AgentMetrics {
     if (count > 0 && lastTimestamp) this.lastEventAt = lastTimestamp;
   }
 
-  countAlerts(stored: number, suppressed: number, at: string): void {
-    this.alerts += stored;
-    this.suppressed += suppressed;
-    if (stored > 0) this.lastAlertAt = at;
+  /** One alert from the pipeline, by what the throttle did with it. */
+  countAlert(outcome: 'keep' | 'merge' | 'suppress', at: string): void {
+    if (outcome === 'keep') this.alerts++;
+    else if (outcome === 'merge') this.merged++;
+    else this.suppressed++;
+    this.lastAlertAt = at;
   }
 }

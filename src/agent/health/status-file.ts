@@ -20,7 +20,8 @@ export interface AgentStatus {
   source: { kind: string; mode?: string; note?: string };
   events: { total: number; perSecond: number; lastEventAt: string | null; skipped: number };
   drops: { kernel: number; queue: number };
-  alerts: { total: number; suppressed: number; lastAlertAt: string | null };
+  /** `total` alerts kept (rows), `merged` into identical ones, `suppressed` over max_signals. */
+  alerts: { total: number; merged: number; suppressed: number; lastAlertAt: string | null };
   database: { path: string; sizeBytes: number | null };
   resources: { rssBytes: number; cpuPercent: number };
   /** ES-thread time converting messages, where measurable (simulator builds). */

@@ -15,7 +15,7 @@ export interface FilterFlags {
 }
 
 export function addDbOption(command: Command): Command {
-  return command.option('--db <path>', 'alert database (default: $EMONDGUARD_DB, else the agent\'s database)');
+  return command.option('--db <path>', 'alert database (default: $EMONDGUARD_DB, else the databasePath the agent is configured with)');
 }
 
 export function addFilterOptions(command: Command): Command {

@@ -1,6 +1,6 @@
 import type { AlertReader } from '../../storage/alert-reader.js';
 import type { AlertStore } from '../../storage/alert-store.js';
-import { resolveDbPath } from '../../storage/default-paths.js';
+import { agentDatabasePath } from '../agent-settings.js';
 
 /**
  * Reads open the database read-only, so they never block or change what the agent writes, and
@@ -8,7 +8,7 @@ import { resolveDbPath } from '../../storage/default-paths.js';
  */
 export async function openStoreForReading(db: string | undefined): Promise<AlertReader> {
   const { AlertReader } = await import('../../storage/alert-reader.js');
-  return AlertReader.open(resolveDbPath(db));
+  return AlertReader.open(await agentDatabasePath(db));
 }
 
 /**
@@ -18,7 +18,7 @@ export async function openStoreForReading(db: string | undefined): Promise<Alert
  */
 export async function openStoreForWriting(db: string | undefined): Promise<AlertStore> {
   const { AlertStore } = await import('../../storage/alert-store.js');
-  return AlertStore.open(resolveDbPath(db), { create: false, integrityCheck: 'none', synchronous: 'full' });
+  return AlertStore.open(await agentDatabasePath(db), { create: false, integrityCheck: 'none', synchronous: 'full' });
 }
 
 export async function withStore<S extends AlertReader, T>(opening: Promise<S>, work: (store: S) => T | Promise<T>): Promise<T> {

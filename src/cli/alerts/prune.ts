@@ -1,4 +1,5 @@
-import { DEFAULT_RETENTION, type RetentionPolicy } from '../../storage/retention.js';
+import type { RetentionPolicy } from '../../storage/retention.js';
+import { agentRetention } from '../agent-settings.js';
 import { openStoreForWriting, withStore } from './open-store.js';
 import { formatBytes } from './stats.js';
 
@@ -8,11 +9,16 @@ export interface PruneFlags {
   maxSize?: number;
 }
 
-/** Applies retention now (the agent also does it on its own schedule), oldest first. */
+/**
+ * Applies retention now (the agent also does it on its own schedule), oldest first. Without
+ * limits on the command line, the agent's own (`retentionDays`, `maxDatabaseMB`): a fleet that
+ * keeps a year must not lose nine months to a bare `alerts prune`.
+ */
 export async function runPrune(flags: PruneFlags): Promise<void> {
+  const configured = flags.olderThan === undefined || flags.maxSize === undefined ? await agentRetention() : undefined;
   const policy: RetentionPolicy = {
-    maxAgeDays: flags.olderThan ?? DEFAULT_RETENTION.maxAgeDays,
-    maxBytes: flags.maxSize ?? DEFAULT_RETENTION.maxBytes,
+    maxAgeDays: flags.olderThan ?? configured?.maxAgeDays,
+    maxBytes: flags.maxSize ?? configured?.maxBytes,
   };
   await withStore(openStoreForWriting(flags.db), (store) => {
     const result = store.prune(policy);

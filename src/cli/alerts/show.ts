@@ -5,7 +5,8 @@ import { shortTime } from './alert-formats.js';
 import type { ShowFormat } from './formats.js';
 import { openStoreForReading, withStore } from './open-store.js';
 import { Output } from './output.js';
-import { paint, printable, terminalStyle } from './terminal.js';
+import { printable } from '../../text/printable.js';
+import { paint, terminalStyle } from './terminal.js';
 
 
 export interface ShowFlags {

@@ -1,4 +1,5 @@
-import { paint, printable, type Style } from './terminal.js';
+import { printable } from '../../text/printable.js';
+import { paint, type Style } from './terminal.js';
 
 /**
  * Fixed-width text tables that fit the terminal: fixed columns keep their width, the flexible

@@ -38,20 +38,6 @@ export function paint(text: string, style: Style | undefined, enabled: boolean):
   return `\u001b[${SGR[style]}m${text}\u001b[0m`;
 }
 
-/**
- * Host data (command lines above all) can hold terminal escape sequences an attacker planted;
- * shown raw they could rewrite the screen. Control characters become visible escapes.
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    if (c === '\n') return '\\n';
-    if (c === '\t') return '\\t';
-    if (c === '\r') return '\\r';
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
-}
-
 /** Word-wraps prose to `width` columns (words longer than a line stay whole on their own line). */
 export function wrap(text: string, width: number): string {
   const lines: string[] = [];

@@ -1,5 +1,6 @@
 import { commandLine, entityId, processName } from '../exec-event.js';
-import type { CodeSignature, EcsProcess, ExecEvent, ParentProcess, ProcessAction } from '../exec-event.js';
+import { codeSignatureOf, exitCodeOf } from '../es-values.js';
+import type { EcsProcess, ExecEvent, ParentProcess, ProcessAction } from '../exec-event.js';
 import {
   absent,
   bad,
@@ -25,10 +26,6 @@ const ACTION_BY_EVENT_TYPE = new Map<number, ProcessAction>([
   [ES_EVENT_TYPE_NOTIFY_FORK, 'fork'],
   [ES_EVENT_TYPE_NOTIFY_EXIT, 'exit'],
 ]);
-
-/** Codesigning flags from <kern/cs_blobs.h>. */
-const CS_VALID = 0x1;
-const CS_SIGNED = 0x20000000;
 
 /** True when a parsed JSON object has the shape of an eslogger message rather than an ECS document. */
 export function looksLikeEsloggerMessage(message: JsonObject): boolean {
@@ -146,14 +143,6 @@ function exitEvent(message: JsonObject, exit: JsonObject, version: number, heade
   return event;
 }
 
-/**
- * `stat` is the wait(2) status. Normal exit: WEXITSTATUS. Killed by a signal: 128 + the signal
- * number, the shell's convention, so a SIGKILLed process reads 137 as admins expect.
- */
-export function exitCodeOf(stat: number): number {
-  const signal = stat & 0x7f;
-  return signal === 0 ? (stat >> 8) & 0xff : 128 + signal;
-}
 
 /** The parent as the source knows it: pid (and pidversion from version 4); the tree adds the rest. */
 function parentOf(process: EsProcess, path: string): ParentProcess {
@@ -183,7 +172,12 @@ function baseEvent(
     parent,
   };
   if (source.startTime !== undefined) ecsProcess.start = source.startTime;
-  const signature = codeSignatureOf(source);
+  const signature = codeSignatureOf({
+    ...(source.signingId === undefined ? {} : { signingId: source.signingId }),
+    ...(source.teamId === undefined ? {} : { teamId: source.teamId }),
+    ...(source.cdhash === undefined ? {} : { cdhash: source.cdhash }),
+    ...(source.codesigningFlags === undefined ? {} : { flags: source.codesigningFlags }),
+  });
   if (signature !== undefined) ecsProcess.code_signature = signature;
 
   const event: ExecEvent = {
@@ -213,14 +207,3 @@ function baseEvent(
   return event;
 }
 
-function codeSignatureOf(process: EsProcess): CodeSignature | undefined {
-  const flags = process.codesigningFlags;
-  if (flags === undefined && process.signingId === undefined) return undefined;
-  const signature: CodeSignature = {
-    exists: process.signingId !== undefined || (flags !== undefined && (flags & CS_SIGNED) !== 0),
-  };
-  if (process.signingId !== undefined) signature.signing_id = process.signingId;
-  if (process.teamId !== undefined) signature.team_id = process.teamId;
-  if (flags !== undefined) signature.trusted = (flags & CS_VALID) !== 0;
-  return signature;
-}
