@@ -1,11 +1,9 @@
 import { commandLine, entityId, processName } from '../events/exec-event.js';
-import type { CodeSignature, ExecEvent, ParentProcess } from '../events/exec-event.js';
-import type { NativeEvent, NativeProcess } from '../native/native-types.js';
+import { codeSignatureOf, exitCodeOf } from '../events/es-values.js';
+import type { ExecEvent, ParentProcess } from '../events/exec-event.js';
+import type { NativeEvent } from '../native/native-types.js';
 import { isoFromEpoch } from './es-time.js';
 
-/** CS_VALID in the codesigning flags (kern/cs_blobs.h): the kernel found the signature valid. */
-const CS_VALID = 0x1;
-const ZERO_CDHASH = '0'.repeat(40);
 
 export interface HostFacts {
   name?: string;
@@ -64,11 +62,11 @@ export function nativeEventConverter(host: HostFacts): NativeEventConverter {
         args,
         args_count: exec ? (event.argCount ?? args.length) : 0,
         command_line: commandLine(args),
-        code_signature: codeSignature(proc),
+        code_signature: codeSignatureOf({ signingId: proc.signingId, teamId: proc.teamId, cdhash: proc.cdhash, flags: proc.codesigningFlags }),
         parent: parentOf(event),
         start,
         working_directory: exec ? event.cwd : undefined,
-        exit_code: type === 'exit' ? exitCode(event.exitStatus ?? 0) : undefined,
+        exit_code: type === 'exit' ? exitCodeOf(event.exitStatus ?? 0) : undefined,
       },
       user: { id: String(proc.euid), real: { id: String(proc.ruid) } },
       group: { id: String(proc.egid) },
@@ -98,15 +96,6 @@ export function nativeEventConverter(host: HostFacts): NativeEventConverter {
   };
 }
 
-function codeSignature(proc: NativeProcess): CodeSignature {
-  return {
-    exists: proc.signingId !== '' || proc.cdhash !== ZERO_CDHASH,
-    trusted: (proc.codesigningFlags & CS_VALID) !== 0,
-    signing_id: proc.signingId !== '' ? proc.signingId : undefined,
-    team_id: proc.teamId !== '' ? proc.teamId : undefined,
-  };
-}
-
 /**
  * The parent: from the parent audit token when the message has one (version ≥ 4; ppid can be
  * stale after reparenting), else ppid. exec: its path as the addon resolved it on the ES thread;
@@ -125,10 +114,4 @@ function parentOf(event: NativeEvent): ParentProcess {
     entity_id: undefined,
     start: undefined,
   };
-}
-
-/** wait(2) status → exit code; a signal death is reported as 128 + signal, as shells do. */
-export function exitCode(status: number): number {
-  const signal = status & 0x7f;
-  return signal === 0 ? (status >> 8) & 0xff : 128 + signal;
 }

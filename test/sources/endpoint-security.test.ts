@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecEvent } from '../../src/events/exec-event.js';
 import type { EsClient, NativeAddon, NativeDropInfo, NativeEvent, NativeEventStream } from '../../src/native/addon.js';
 import { DELIVERY_CHUNK, EventConversionError, EventsDroppedError, EndpointSecuritySource } from '../../src/sources/endpoint-security.js';
-import { exitCode } from '../../src/sources/native-event-to-exec-event.js';
 import { EMOND, addon, deliver, emondShellExec, resetSimulator, settle, shProcess, sim } from '../native/sim-helpers.js';
 
 const sources: EndpointSecuritySource[] = [];
@@ -106,11 +105,18 @@ describe('EndpointSecuritySource', () => {
     expect(events[1]?.process.exit_code).toBe(137);
   });
 
-  it('decodes wait(2) statuses', () => {
-    expect(exitCode(0)).toBe(0);
-    expect(exitCode(1 << 8)).toBe(1);
-    expect(exitCode(255 << 8)).toBe(255);
-    expect(exitCode(15)).toBe(143);
+  it('describes code signatures as the eslogger parser does (es-values): ad-hoc, unsigned', async () => {
+    const { events } = startSource();
+    const unsignedHash = '0'.repeat(40);
+    deliver([
+      emondShellExec({ target: shProcess({ pid: 401, signingId: '', cdhash: unsignedHash, codesigningFlags: 0x2000_0000 }) }),
+      emondShellExec({ target: shProcess({ pid: 402, signingId: '', cdhash: unsignedHash, codesigningFlags: 0 }) }),
+    ]);
+    await settle();
+    expect(events.map((e) => e.process.code_signature)).toEqual([
+      { exists: true, trusted: false },
+      { exists: false, trusted: false },
+    ]);
   });
 
   it('reports kernel drops as an error, once per increase', async () => {
