@@ -44,6 +44,21 @@ struct OwnedProcess {
   std::string signingId;
   std::string teamId;
   std::string tty;
+
+  // Every field back to its initial value; the strings keep their capacity.
+  void reset() {
+    pid = pidversion = ppid = originalPpid = 0;
+    auid = euid = egid = ruid = rgid = codesigningFlags = 0;
+    isPlatformBinary = executableTruncated = hasTty = hasStartTime = hasTokens = false;
+    parentPid = parentPidversion = responsiblePid = 0;
+    startSec = 0;
+    startUsec = 0;
+    for (uint8_t &byte : cdhash) byte = 0;
+    executable.clear();
+    signingId.clear();
+    teamId.clear();
+    tty.clear();
+  }
 };
 
 // The process that caused the message: for exec the image before the exec, for fork the parent.
@@ -52,6 +67,12 @@ struct OwnedInstigator {
   int32_t pidversion = 0;
   bool executableTruncated = false;
   std::string executable;
+
+  void reset() {
+    pid = pidversion = 0;
+    executableTruncated = false;
+    executable.clear();
+  }
 };
 
 struct ConvertedEvent {
@@ -84,25 +105,33 @@ struct ConvertedEvent {
   int32_t exitStatus = 0;
 
   // Back to a fresh event without giving up string and vector capacity, so a recycled event
-  // usually converts the next message without touching the allocator.
+  // usually converts the next message without touching the allocator. Field by field, not by
+  // assigning a new ConvertedEvent: on the ES thread every message pays for this, and a temporary
+  // of the whole struct (ten strings) costs more than the conversion it prepares for.
   void reset() {
-    std::string keep[] = {std::move(process.executable), std::move(process.signingId), std::move(process.teamId),
-                          std::move(process.tty), std::move(instigator.executable), std::move(argBytes),
-                          std::move(cwd), std::move(script), std::move(parentExecutable)};
-    std::vector<uint32_t> ends = std::move(argEnds);
-    *this = ConvertedEvent();
-    for (std::string &text : keep) text.clear();
-    process.executable = std::move(keep[0]);
-    process.signingId = std::move(keep[1]);
-    process.teamId = std::move(keep[2]);
-    process.tty = std::move(keep[3]);
-    instigator.executable = std::move(keep[4]);
-    argBytes = std::move(keep[5]);
-    cwd = std::move(keep[6]);
-    script = std::move(keep[7]);
-    parentExecutable = std::move(keep[8]);
-    ends.clear();
-    argEnds = std::move(ends);
+    kind = EventKind::Exec;
+    version = 0;
+    hasSeqNum = false;
+    hasGlobalSeqNum = false;
+    seqNum = 0;
+    globalSeqNum = 0;
+    timeSec = 0;
+    timeNsec = 0;
+    handlerEntryNs = 0;
+    process.reset();
+    instigator.reset();
+    argCount = 0;
+    argsTruncated = false;
+    argBytes.clear();
+    argEnds.clear();
+    hasCwd = false;
+    cwdTruncated = false;
+    cwd.clear();
+    hasScript = false;
+    script.clear();
+    parentPathStatus = ParentPathStatus::None;
+    parentExecutable.clear();
+    exitStatus = 0;
   }
 };
 

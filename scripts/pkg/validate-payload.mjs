@@ -108,7 +108,11 @@ check(daemon.Label === LABEL, `Label is ${LABEL}`);
 const args = daemon.ProgramArguments;
 check(Array.isArray(args) && args.every((a) => typeof a === 'string') && args.at(-1) === 'run', 'ProgramArguments is a list of strings ending in run');
 check(args?.[0] === `/${APP}/Contents/MacOS/${info.CFBundleExecutable}`, 'ProgramArguments[0] is the bundle executable');
-check(typeof args?.[1] === 'string' && existsSync(inPayload(args[1])), `ProgramArguments[1] (${args?.[1]}) is in the payload`);
+// executable, node/V8 options, the CLI script, run
+const scriptIndex = Array.isArray(args) ? args.findIndex((a, i) => i > 0 && !String(a).startsWith('-')) : -1;
+const script = scriptIndex > 0 ? args[scriptIndex] : undefined;
+check(scriptIndex > 0 && args.slice(1, scriptIndex).every((a) => a.startsWith('--')), 'ProgramArguments has only node options between the executable and the script');
+check(typeof script === 'string' && existsSync(inPayload(script)), `the script ProgramArguments runs (${script}) is in the payload`);
 check(daemon.RunAtLoad === true && daemon.KeepAlive === true, 'RunAtLoad and KeepAlive are true');
 check(Number.isInteger(daemon.ThrottleInterval) && daemon.ThrottleInterval > 0, 'ThrottleInterval is a positive integer');
 check(['Background', 'Standard', 'Adaptive', 'Interactive'].includes(daemon.ProcessType), 'ProcessType is one launchd knows');

@@ -4,8 +4,7 @@ import type { AgentConfig, SourceSetting } from '../config/keys.js';
 import type { AgentLog } from '../logging/agent-logger.js';
 import { EsClientError, type EsClientOptions, type NativeAddon } from '../native/addon.js';
 import type { EventSource, SourceHandlers } from '../sources/event-source.js';
-import { EsloggerSource } from '../sources/eslogger-source.js';
-import { FileSource } from '../sources/file-source.js';
+import type { EsloggerSource } from '../sources/eslogger-source.js';
 import { NativeSource } from '../sources/native-source.js';
 import { SimulatorDriver } from '../sources/simulator-driver.js';
 import { AgentError } from './agent-errors.js';
@@ -53,10 +52,14 @@ export async function openSource(
   env: SourceEnvironment,
   handlers: SourceHandlers,
 ): Promise<OpenedSource> {
-  if (setting.startsWith('file:')) return started(new FileSource(setting.slice('file:'.length)), handlers);
+  if (setting.startsWith('file:')) {
+    // Loaded on use, like the eslogger source: the daemon on Endpoint Security never reads lines.
+    const { FileSource } = await import('../sources/file-source.js');
+    return started(new FileSource(setting.slice('file:'.length)), handlers);
+  }
   switch (setting) {
     case 'eslogger':
-      return started(esloggerSource(config), handlers);
+      return started(await esloggerSource(config), handlers);
     case 'simulator':
       return startSimulator(config, env, handlers);
     case 'endpoint-security':
@@ -103,7 +106,7 @@ async function fallBackToEslogger(config: AgentConfig, env: SourceEnvironment, h
     );
   }
   env.log.warn(`falling back to eslogger: ${reason}. ${ESLOGGER_TRADE_OFFS}. Deploy the entitled bundle to use Endpoint Security directly.`);
-  return started(esloggerSource(config), handlers);
+  return started(await esloggerSource(config), handlers);
 }
 
 function startSimulator(config: AgentConfig, env: SourceEnvironment, handlers: SourceHandlers): Promise<OpenedSource> {
@@ -120,7 +123,9 @@ async function started(source: EventSource, handlers: SourceHandlers): Promise<O
   return { source };
 }
 
-function esloggerSource(config: AgentConfig): EsloggerSource {
+/** The eslogger source and its line parsers, child-process handling and readers, loaded only when chosen. */
+async function esloggerSource(config: AgentConfig): Promise<EsloggerSource> {
+  const { EsloggerSource } = await import('../sources/eslogger-source.js');
   return new EsloggerSource({ path: config.esloggerPath, events: config.esEvents });
 }
 

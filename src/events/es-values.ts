@@ -20,13 +20,14 @@ export function codeSignatureOf(facts: { signingId?: string; teamId?: string; cd
   const teamId = facts.teamId === '' ? undefined : facts.teamId;
   const hasCdhash = facts.cdhash !== undefined && !ZERO_CDHASH.test(facts.cdhash);
   if (facts.flags === undefined && signingId === undefined && !hasCdhash) return undefined;
-  const signature: CodeSignature = {
+  // Every key present (absent ones undefined): the daemon builds one per event, and one shape
+  // keeps the rules' reads of it monomorphic. JSON and EQL treat undefined as missing.
+  return {
     exists: signingId !== undefined || hasCdhash || (facts.flags !== undefined && (facts.flags & CS_SIGNED) !== 0),
+    trusted: facts.flags !== undefined ? (facts.flags & CS_VALID) !== 0 : undefined,
+    signing_id: signingId,
+    team_id: teamId,
   };
-  if (signingId !== undefined) signature.signing_id = signingId;
-  if (teamId !== undefined) signature.team_id = teamId;
-  if (facts.flags !== undefined) signature.trusted = (facts.flags & CS_VALID) !== 0;
-  return signature;
 }
 
 /**

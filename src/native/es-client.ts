@@ -1,14 +1,13 @@
-import { decodeBatch } from './batch-decoder.js';
+import { BatchReader, decodeBatch } from './batch-decoder.js';
 import { validateEsClientOptions } from './client-options.js';
 import { esClientErrorFrom } from './errors.js';
-import type { EsClient, EsClientOptions, EsClientStats, NativeDropInfo, NativeEvent } from './native-types.js';
+import type { EsClient, EsClientOptions, EsClientStats, NativeDropInfo, NativeEvent, NativeEventStream } from './native-types.js';
+
+type RawBatchCallback = (numbers: Float64Array, text: string, ends: Uint32Array, drops: NativeDropInfo) => void;
 
 /** The ObjectWrap exported by the binary, before decoding and error mapping. */
 export interface RawEsClient {
-  start(
-    onBatch: (numbers: Float64Array, text: string, ends: Uint32Array, drops: NativeDropInfo) => void,
-    onError: (error: unknown) => void,
-  ): void;
+  start(onBatch: RawBatchCallback, onError: (error: unknown) => void): void;
   stop(): void;
   stats(): EsClientStats;
   readonly running: boolean;
@@ -23,7 +22,8 @@ interface RawStartFailure {
 
 /**
  * Wraps the native class: validates options in JavaScript (precise messages), decodes batches
- * into plain objects, and turns a refused start() into an actionable EsClientError.
+ * into plain objects (or streams them in place: startStreaming), and turns a refused start() into
+ * an actionable EsClientError.
  */
 export function wrapEsClient(Raw: RawEsClientConstructor): new (options?: EsClientOptions) => EsClient {
   return class NativeEsClient implements EsClient {
@@ -34,8 +34,18 @@ export function wrapEsClient(Raw: RawEsClientConstructor): new (options?: EsClie
     }
 
     start(onBatch: (events: NativeEvent[], drops: NativeDropInfo) => void, onError: (error: unknown) => void): void {
+      this.#start((numbers, text, ends, drops) => onBatch(decodeBatch(numbers, text, ends), drops), onError);
+    }
+
+    startStreaming(onBatch: (batch: NativeEventStream, drops: NativeDropInfo) => void, onError: (error: unknown) => void): void {
+      // One reader for the whole run: batches are delivered one at a time on the JS thread.
+      const reader = new BatchReader();
+      this.#start((numbers, text, ends, drops) => onBatch(reader.load(numbers, text, ends), drops), onError);
+    }
+
+    #start(onRawBatch: RawBatchCallback, onError: (error: unknown) => void): void {
       try {
-        this.#raw.start((numbers, text, ends, drops) => onBatch(decodeBatch(numbers, text, ends), drops), onError);
+        this.#raw.start(onRawBatch, onError);
       } catch (error) {
         const failure = error as RawStartFailure;
         if (typeof failure?.esStep === 'string' && typeof failure.esResult === 'number') {

@@ -132,12 +132,28 @@ export interface EsClientStats {
   callbackErrors: number;
 }
 
+/** One delivered batch, read in place: no array of events, one NativeEvent object reused. */
+export interface NativeEventStream {
+  /** Events in the batch. */
+  readonly length: number;
+  /**
+   * The next event, or undefined after the last. The object (and its `process` and `instigator`)
+   * is overwritten by the following call: keep its strings, numbers and `args`, never the objects.
+   */
+  next(): NativeEvent | undefined;
+}
+
 export interface EsClient {
   /**
    * Creates the ES client and starts delivering. `onBatch` runs on the JS thread; an exception it
    * throws goes to `onError` and delivery continues. Throws EsClientError when ES refuses.
    */
   start(onBatch: (events: NativeEvent[], drops: NativeDropInfo) => void, onError: (error: unknown) => void): void;
+  /**
+   * start() for a consumer that converts each event before reading the next (the daemon): the
+   * batch arrives as a stream that reuses one event object, so a batch costs no per-event objects.
+   */
+  startStreaming(onBatch: (batch: NativeEventStream, drops: NativeDropInfo) => void, onError: (error: unknown) => void): void;
   /** Idempotent. Events received before stop() are still delivered afterwards. */
   stop(): void;
   /** Counters of the current run, or of the last one after stop(). */

@@ -1,4 +1,5 @@
 import { entityId, processName, type ExecEvent, type ParentProcess } from '../events/exec-event.js';
+import { OwnedStrings } from './owned-strings.js';
 import type { ProcessRecord, SnapshotProcess } from './process-record.js';
 
 export interface ProcessTreeOptions {
@@ -47,6 +48,8 @@ export class ProcessTree {
   private tick = 0;
   private readonly capacity: number;
   private readonly exitGrace: number;
+  /** Records outlive the events they came from: they hold their own copies of the strings. */
+  private readonly strings = new OwnedStrings();
   readonly counters: ProcessTreeCounters = {
     resolvedFromTree: 0,
     resolvedBySource: 0,
@@ -250,6 +253,8 @@ export class ProcessTree {
 
   /** Inserts or replaces the pid's record as the most recently used, evicting beyond capacity. */
   private store(record: ProcessRecord): void {
+    record.executable = this.strings.own(record.executable);
+    record.name = this.strings.own(record.name);
     this.records.delete(record.pid);
     this.records.set(record.pid, record);
     if (this.records.size > this.capacity) {

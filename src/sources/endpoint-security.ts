@@ -2,8 +2,16 @@ import os from 'node:os';
 import { EmondguardError, describeError } from '../errors.js';
 import type { ExecEvent } from '../events/exec-event.js';
 import { loadNativeAddon } from '../native/addon.js';
-import type { EsClient, EsClientOptions, EsClientStats, NativeAddon, NativeDropInfo, ProcessInfo } from '../native/native-types.js';
-import { nativeEventToExecEvent, type HostFacts } from './native-event-to-exec-event.js';
+import type {
+  EsClient,
+  EsClientOptions,
+  EsClientStats,
+  NativeAddon,
+  NativeDropInfo,
+  NativeEventStream,
+  ProcessInfo,
+} from '../native/native-types.js';
+import { nativeEventConverter, type NativeEventConverter } from './native-event-to-exec-event.js';
 
 /** Events were lost before reaching JavaScript (kernel drops or a full queue). Reported, never silent. */
 export class EventsDroppedError extends EmondguardError {
@@ -29,6 +37,9 @@ export class EventConversionError extends EmondguardError {
   }
 }
 
+/** Events converted and handed on together: few enough that a scavenge finds little alive. */
+export const DELIVERY_CHUNK = 32;
+
 export interface EndpointSecuritySourceOptions {
   /** Defaults to loadNativeAddon() (throws NativeAddonError when it is missing). */
   addon?: NativeAddon;
@@ -48,7 +59,7 @@ export interface EndpointSecuritySourceStats extends EsClientStats {
 export class EndpointSecuritySource {
   readonly #addon: NativeAddon;
   readonly #options: EsClientOptions;
-  readonly #host: HostFacts;
+  readonly #convert: NativeEventConverter;
   #client: EsClient | undefined;
   #conversionErrors = 0;
   #reportedDrops = 0;
@@ -56,34 +67,61 @@ export class EndpointSecuritySource {
   constructor(options: EndpointSecuritySourceOptions = {}) {
     this.#addon = options.addon ?? loadNativeAddon();
     this.#options = { ...options.client };
-    this.#host = {
+    this.#convert = nativeEventConverter({
       name: options.host?.name ?? os.hostname(),
       module: this.#addon.backend === 'simulator' ? 'simulator' : 'endpoint-security',
-    };
-    const osVersion = options.host?.osVersion;
-    if (osVersion !== undefined) this.#host.osVersion = osVersion;
+      ...(options.host?.osVersion !== undefined ? { osVersion: options.host.osVersion } : {}),
+    });
   }
 
-  /** Throws EsClientError (E_ES_NOT_PERMITTED, …) when Endpoint Security refuses the client. */
+  /**
+   * Throws EsClientError (E_ES_NOT_PERMITTED, …) when Endpoint Security refuses the client.
+   * Events reach `onEvents` in order, in groups of at most DELIVERY_CHUNK, each converted just
+   * before its group is handed on; an exception from `onEvents` goes to `onError` and the rest of
+   * the batch is still delivered.
+   */
   start(onEvents: (events: ExecEvent[]) => void, onError: (error: Error) => void): void {
     if (this.#client?.running) throw new EmondguardError('E_ES_ALREADY_STARTED', 'The Endpoint Security source is already started; stop() it first.');
     const client = new this.#addon.EsClient(this.#options);
     this.#reportedDrops = 0;
     const report = (error: unknown): void => onError(error instanceof Error ? error : new Error(describeError(error)));
-    client.start((batch, drops) => {
+    client.startStreaming((batch, drops) => {
       this.#reportDrops(drops, report);
-      const events: ExecEvent[] = [];
-      for (const native of batch) {
-        try {
-          events.push(nativeEventToExecEvent(native, this.#host));
-        } catch (error) {
-          this.#conversionErrors++;
-          report(new EventConversionError(error));
-        }
-      }
-      if (events.length > 0) onEvents(events);
+      this.#deliver(batch, onEvents, report);
     }, report);
     this.#client = client;
+  }
+
+  /**
+   * Converts and hands on a batch a few events at a time, so only those few are alive when a
+   * scavenge runs (a whole batch of ExecEvents would be copied, and promoted, by each one).
+   */
+  #deliver(batch: NativeEventStream, onEvents: (events: ExecEvent[]) => void, report: (error: unknown) => void): void {
+    let firstFailure: { error: unknown } | undefined;
+    const handOn = (events: ExecEvent[]): void => {
+      try {
+        onEvents(events);
+      } catch (error) {
+        // The first goes back to the addon (which counts it and reports it); later ones directly.
+        if (firstFailure) report(error);
+        else firstFailure = { error };
+      }
+    };
+    let events: ExecEvent[] = [];
+    for (let native = batch.next(); native !== undefined; native = batch.next()) {
+      try {
+        events.push(this.#convert(native));
+      } catch (error) {
+        this.#conversionErrors++;
+        report(new EventConversionError(error));
+      }
+      if (events.length === DELIVERY_CHUNK) {
+        handOn(events);
+        events = [];
+      }
+    }
+    if (events.length > 0) handOn(events);
+    if (firstFailure) throw firstFailure.error;
   }
 
   /** Idempotent. */

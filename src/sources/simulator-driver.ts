@@ -1,8 +1,5 @@
-import { readInto } from '../events/event-reader.js';
 import type { ExecEvent } from '../events/exec-event.js';
 import type { SimMessageSpec, SimulatorControls } from '../native/addon.js';
-import { BatchingReader } from './reader-batches.js';
-import { simulatorMessageFor } from './simulator-messages.js';
 
 /**
  * What feeds the ES simulator when the agent runs with `--source simulator` (development, CI, the
@@ -63,6 +60,12 @@ export class SimulatorDriver {
   }
 
   private async replay(file: string): Promise<void> {
+    // The trace readers and parsers are loaded only for a replay, not for a synthetic load.
+    const [{ readInto }, { BatchingReader }, { simulatorMessageFor }] = await Promise.all([
+      import('../events/event-reader.js'),
+      import('./reader-batches.js'),
+      import('./simulator-messages.js'),
+    ]);
     const pending: ExecEvent[] = [];
     const reader = new BatchingReader(file, (events) => pending.push(...events));
     await readInto(reader, file);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,12 +14,23 @@ function plist(relative: string): PlistDict {
 
 describe('launchd/com.emondguard.agent.plist', () => {
   const daemon = plist('launchd/com.emondguard.agent.plist');
+  const programArguments = daemon.ProgramArguments as string[];
+  /** Between the executable and the script: what launchd passes to node itself. */
+  const DAEMON_NODE_OPTIONS = programArguments.slice(1, programArguments.findIndex((a, i) => i > 0 && !a.startsWith('-')));
 
   it('is the LaunchDaemon the doctor and the package expect', () => {
     expect(daemon.Label).toBe(AGENT_LABEL);
     expect(LAUNCH_DAEMON_PLIST).toBe(`/Library/LaunchDaemons/${AGENT_LABEL}.plist`);
-    expect(daemon.ProgramArguments).toEqual([APP_EXECUTABLE, `${APP_PATH}/Contents/Resources/app/dist/cli/main.js`, 'run']);
+    expect(daemon.ProgramArguments).toEqual([APP_EXECUTABLE, ...DAEMON_NODE_OPTIONS, `${APP_PATH}/Contents/Resources/app/dist/cli/main.js`, 'run']);
     expect(daemon.Program).toBeUndefined();
+  });
+
+  it('passes node only options this node accepts, and caps the young generation', () => {
+    // The daemon benchmark runs with exactly these (scripts/bench/daemon.bench.mjs reads the plist).
+    expect(DAEMON_NODE_OPTIONS).toContain('--max-semi-space-size=1');
+    const run = spawnSync(process.execPath, [...DAEMON_NODE_OPTIONS, '-e', 'process.exit(0)'], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
   });
 
   it('keeps the agent alive, unthrottled and private', () => {

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecEvent } from '../../src/events/exec-event.js';
-import type { EsClient, NativeAddon, NativeDropInfo, NativeEvent } from '../../src/native/addon.js';
-import { EventConversionError, EventsDroppedError, EndpointSecuritySource } from '../../src/sources/endpoint-security.js';
-import { exitCode } from '../../src/sources/native-event-to-exec-event.js';
+import type { EsClient, NativeAddon, NativeDropInfo, NativeEvent, NativeEventStream } from '../../src/native/addon.js';
+import { DELIVERY_CHUNK, EventConversionError, EventsDroppedError, EndpointSecuritySource } from '../../src/sources/endpoint-security.js';
 import { EMOND, addon, deliver, emondShellExec, resetSimulator, settle, shProcess, sim } from '../native/sim-helpers.js';
 
 const sources: EndpointSecuritySource[] = [];
@@ -106,11 +105,18 @@ describe('EndpointSecuritySource', () => {
     expect(events[1]?.process.exit_code).toBe(137);
   });
 
-  it('decodes wait(2) statuses', () => {
-    expect(exitCode(0)).toBe(0);
-    expect(exitCode(1 << 8)).toBe(1);
-    expect(exitCode(255 << 8)).toBe(255);
-    expect(exitCode(15)).toBe(143);
+  it('describes code signatures as the eslogger parser does (es-values): ad-hoc, unsigned', async () => {
+    const { events } = startSource();
+    const unsignedHash = '0'.repeat(40);
+    deliver([
+      emondShellExec({ target: shProcess({ pid: 401, signingId: '', cdhash: unsignedHash, codesigningFlags: 0x2000_0000 }) }),
+      emondShellExec({ target: shProcess({ pid: 402, signingId: '', cdhash: unsignedHash, codesigningFlags: 0 }) }),
+    ]);
+    await settle();
+    expect(events.map((e) => e.process.code_signature)).toEqual([
+      { exists: true, trusted: false },
+      { exists: false, trusted: false },
+    ]);
   });
 
   it('reports kernel drops as an error, once per increase', async () => {
@@ -148,51 +154,105 @@ describe('EndpointSecuritySource', () => {
   });
 });
 
-describe('EndpointSecuritySource with a malformed native event', () => {
+/**
+ * A source on a stand-in client whose batches the test hands over itself: the real addon never
+ * sends a malformed event or a batch of a chosen size on demand, and these exercise the source's
+ * own guard and chunking.
+ */
+function sourceOnStandInClient() {
+  let deliverBatch: ((batch: NativeEventStream, drops: NativeDropInfo) => void) | undefined;
+  const fakeClient: EsClient = {
+    start: () => {
+      throw new Error('the source streams its batches');
+    },
+    startStreaming: (onBatch) => {
+      deliverBatch = onBatch;
+    },
+    stop: () => {},
+    stats: () => ({
+      received: 0,
+      delivered: 0,
+      queueDrops: 0,
+      kernelDrops: { perType: { exec: 0, fork: 0, exit: 0 }, global: 0 },
+      batches: 0,
+      maxQueueDepth: 0,
+      callbackErrors: 0,
+    }),
+    running: true,
+  };
+  const fakeAddon: NativeAddon = { ...addon(), EsClient: function FakeClient() { return fakeClient; } as never };
+  const source = new EndpointSecuritySource({ addon: fakeAddon });
+  const errors: Error[] = [];
+  return {
+    source,
+    errors,
+    start(onEvents: (events: ExecEvent[]) => void) {
+      source.start(onEvents, (error) => errors.push(error));
+    },
+    /** Hands `natives` over as one batch, the way the addon's stream does. */
+    batch(natives: NativeEvent[]) {
+      const pending = [...natives];
+      deliverBatch?.({ length: pending.length, next: () => pending.shift() }, { queueDrops: 0, kernelDrops: 0, kernelDropsGlobal: 0 });
+    },
+  };
+}
+
+function exitOf(pid: number): NativeEvent {
+  return {
+    type: 'exit',
+    version: 4,
+    timeSec: 1,
+    timeNsec: 0,
+    handlerEntryNs: 1,
+    exitStatus: 0,
+    instigator: { pid, pidversion: 1, executable: '/bin/sh', executableTruncated: false },
+    process: {
+      pid, pidversion: 1, ppid: 0, originalPpid: 0, auid: 0, euid: 0, egid: 0, ruid: 0, rgid: 0,
+      codesigningFlags: 0, isPlatformBinary: false, executable: '/bin/sh', executableTruncated: false,
+      signingId: '', teamId: '', cdhash: '0'.repeat(40),
+    },
+  };
+}
+
+describe('EndpointSecuritySource on a stand-in client', () => {
   it('skips and counts an event it cannot convert, reporting a typed error, and keeps the rest', () => {
-    // The real addon never sends this; a stand-in client does, to exercise the source's own guard.
-    let deliverBatch: ((events: NativeEvent[], drops: NativeDropInfo) => void) | undefined;
-    const fakeClient: EsClient = {
-      start: (onBatch) => {
-        deliverBatch = onBatch;
-      },
-      stop: () => {},
-      stats: () => ({
-        received: 2,
-        delivered: 2,
-        queueDrops: 0,
-        kernelDrops: { perType: { exec: 0, fork: 0, exit: 0 }, global: 0 },
-        batches: 1,
-        maxQueueDepth: 2,
-        callbackErrors: 0,
-      }),
-      running: true,
-    };
-    const fakeAddon: NativeAddon = { ...addon(), EsClient: function FakeClient() { return fakeClient; } as never };
-    const source = new EndpointSecuritySource({ addon: fakeAddon });
+    const standIn = sourceOnStandInClient();
     const events: ExecEvent[] = [];
-    const errors: Error[] = [];
-    source.start((batch) => events.push(...batch), (error) => errors.push(error));
-    const valid = {
-      type: 'exit',
-      version: 4,
-      timeSec: 1,
-      timeNsec: 0,
-      handlerEntryNs: 1,
-      exitStatus: 0,
-      instigator: { pid: 1, pidversion: 1, executable: '/bin/sh', executableTruncated: false },
-      process: {
-        pid: 1, pidversion: 1, ppid: 0, originalPpid: 0, auid: 0, euid: 0, egid: 0, ruid: 0, rgid: 0,
-        codesigningFlags: 0, isPlatformBinary: false, executable: '/bin/sh', executableTruncated: false,
-        signingId: '', teamId: '', cdhash: '0'.repeat(40),
-      },
-    } satisfies NativeEvent;
+    standIn.start((batch) => events.push(...batch));
+    const valid = exitOf(1);
     const broken = { ...valid, process: undefined } as unknown as NativeEvent;
-    deliverBatch?.([broken, valid], { queueDrops: 0, kernelDrops: 0, kernelDropsGlobal: 0 });
+    standIn.batch([broken, valid]);
     expect(events.map((e) => e.event.action)).toEqual(['exit']);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toBeInstanceOf(EventConversionError);
-    expect((errors[0] as EventConversionError).code).toBe('E_ES_EVENT_CONVERSION');
-    expect(source.stats().conversionErrors).toBe(1);
+    expect(standIn.errors).toHaveLength(1);
+    expect(standIn.errors[0]).toBeInstanceOf(EventConversionError);
+    expect((standIn.errors[0] as EventConversionError).code).toBe('E_ES_EVENT_CONVERSION');
+    expect(standIn.source.stats().conversionErrors).toBe(1);
+  });
+
+  it('hands a large batch on in order, DELIVERY_CHUNK events at a time', () => {
+    const standIn = sourceOnStandInClient();
+    const chunks: number[][] = [];
+    standIn.start((events) => chunks.push(events.map((e) => e.process.pid)));
+    const pids = Array.from({ length: 3 * DELIVERY_CHUNK + 4 }, (_, i) => 1000 + i);
+    standIn.batch(pids.map(exitOf));
+    expect(chunks.map((chunk) => chunk.length)).toEqual([DELIVERY_CHUNK, DELIVERY_CHUNK, DELIVERY_CHUNK, 4]);
+    expect(chunks.flat()).toEqual(pids);
+    expect(standIn.errors).toEqual([]);
+  });
+
+  it('still delivers the rest of a batch when the consumer throws on a chunk', () => {
+    const standIn = sourceOnStandInClient();
+    const seen: number[] = [];
+    let calls = 0;
+    standIn.start((events) => {
+      seen.push(...events.map((e) => e.process.pid));
+      calls++;
+      if (calls === 1 || calls === 3) throw new Error(`sink failed on chunk ${calls}`);
+    });
+    const pids = Array.from({ length: 3 * DELIVERY_CHUNK }, (_, i) => 2000 + i);
+    // The first failure goes back to the addon, which counts and reports it; later ones straight to onError.
+    expect(() => standIn.batch(pids.map(exitOf))).toThrow('sink failed on chunk 1');
+    expect(seen).toEqual(pids);
+    expect(standIn.errors.map((e) => e.message)).toEqual(['sink failed on chunk 3']);
   });
 });
