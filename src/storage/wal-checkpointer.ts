@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { sqliteAddonPath, type Synchronous } from './open-database.js';
 
 /**
@@ -17,7 +17,8 @@ import { sqliteAddonPath, type Synchronous } from './open-database.js';
  * durable within a pass of a commit rather than at SQLite's next automatic checkpoint.
  *
  * Everything between the threads goes through shared memory, never messages: the writer may be
- * in a synchronous loop of commits that never yields to the event loop to read one.
+ * in a synchronous loop of commits that never yields to the event loop to read one — not even
+ * the reason the thread failed, which must be there when the writer sees the failed state.
  */
 
 export type CheckpointerState = 'starting' | 'running' | 'failed' | 'stopped';
@@ -33,7 +34,11 @@ export interface WalCheckpointerOptions {
 const COMMITS = 0; // commits announced since the last pass began
 const STOP = 1; // 1: end the thread
 const STATE = 2; // STARTING → RUNNING → DONE, or FAILED
-const SLOTS = 3;
+const REASON_BYTES = 3; // length of the UTF-8 failure reason, written before STATE says FAILED
+const SLOTS = 4;
+
+/** Room for the failure reason; a longer one is cut at a character boundary. */
+const REASON_CAPACITY = 1024;
 
 const STATE_CODES: Record<number, CheckpointerState> = { 0: 'starting', 1: 'running', 2: 'failed', 3: 'stopped' };
 
@@ -63,7 +68,8 @@ try {
   }
 } catch (error) {
   state = 2;
-  workerData.port.postMessage(String((error && error.message) || error));
+  const written = new TextEncoder().encodeInto(String((error && error.message) || error), new Uint8Array(workerData.reason));
+  Atomics.store(flags, ${REASON_BYTES}, written.written);
 } finally {
   try { if (db) db.close(); } catch {}
   Atomics.store(flags, ${STATE}, state);
@@ -73,35 +79,29 @@ try {
 
 export class WalCheckpointer {
   private readonly flags = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
+  private readonly reason = new Uint8Array(new SharedArrayBuffer(REASON_CAPACITY));
   private stopped = false;
-  /** Why the thread failed, once its message has arrived (it may lag the state). */
-  private failure: string | undefined;
+  /** Why the thread died when it could not say so itself (an error outside its loop). */
+  private crash: string | undefined;
 
   constructor(options: WalCheckpointerOptions) {
-    const { port1, port2 } = new MessageChannel();
-    port1.on('message', (text: string) => {
-      this.failure = text;
-    });
-    // After the listener, which refs the port again: neither it nor the thread may keep a
-    // finished scan alive.
-    port1.unref();
     const worker = new Worker(THREAD_SOURCE, {
       eval: true,
       workerData: {
         flags: this.flags.buffer,
-        port: port2,
+        reason: this.reason.buffer,
         file: options.file,
         synchronous: options.synchronous,
         delayMs: options.delayMs ?? DEFAULT_CHECKPOINT_DELAY_MS,
         sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
         addon: sqliteAddonPath(),
       },
-      transferList: [port2],
     });
     worker.on('error', (error) => {
-      this.failure = error.message;
+      this.crash = error.message;
       Atomics.store(this.flags, STATE, 2);
     });
+    // Neither it nor the thread may keep a finished scan alive.
     worker.unref();
   }
 
@@ -111,7 +111,10 @@ export class WalCheckpointer {
 
   /** What stopped the thread, when it failed. */
   failureReason(): string {
-    return this.failure ?? 'the checkpoint thread stopped unexpectedly';
+    const length = Atomics.load(this.flags, REASON_BYTES);
+    // TextDecoder does not read shared memory: copy the bytes out first.
+    if (length > 0) return new TextDecoder().decode(this.reason.slice(0, length));
+    return this.crash ?? 'the checkpoint thread stopped unexpectedly';
   }
 
   /** Tells the thread a commit added frames to the WAL (an atomic add and a wake-up, no syscall when it is busy). */
