@@ -23,6 +23,7 @@ class EsClientWrap final : public Napi::ObjectWrap<EsClientWrap> {
   Napi::Value running(const Napi::CallbackInfo &info);
 
   void stopRun();
+  std::shared_ptr<ClientRun> endRun();
   static void onEnvCleanup(void *arg);
 
   Napi::Reference<Napi::Value> options_;

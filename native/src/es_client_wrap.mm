@@ -204,14 +204,22 @@ Napi::Value EsClientWrap::start(const Napi::CallbackInfo &info) {
   return env.Undefined();
 }
 
-void EsClientWrap::stopRun() {
-  if (run_ == nullptr) return;
+// Takes the current run and ends it: no handler runs after this returns, and the delivery thread
+// has flushed what was received and released the TSFN. Null when nothing was running.
+std::shared_ptr<ClientRun> EsClientWrap::endRun() {
+  if (run_ == nullptr) return nullptr;
   std::shared_ptr<ClientRun> run = std::move(run_);
   run_.reset();
-  lastRun_ = run;
-  run->session.stop();   // no handler runs after this returns
-  run->pipeline.close(); // the delivery thread flushes what was received, then releases the TSFN
+  run->session.stop();
+  run->pipeline.close();
   if (run->delivery.joinable()) run->delivery.join();
+  return run;
+}
+
+void EsClientWrap::stopRun() {
+  std::shared_ptr<ClientRun> run = endRun();
+  if (run == nullptr) return;
+  lastRun_ = run;
   napi_remove_env_cleanup_hook(Env(), onEnvCleanup, this);
   if (referenced_) {
     referenced_ = false;
@@ -221,15 +229,10 @@ void EsClientWrap::stopRun() {
 
 void EsClientWrap::onEnvCleanup(void *arg) {
   // Process exit or worker termination: stop the ES client and join our threads before the
-  // environment goes away. Pending batches are then freed by callJs with a null env.
+  // environment goes away; no N-API call (Unref) is safe any more. Pending batches are then freed
+  // by callJs with a null env.
   auto *self = static_cast<EsClientWrap *>(arg);
-  if (self->run_ == nullptr) return;
-  std::shared_ptr<ClientRun> run = std::move(self->run_);
-  self->run_.reset();
-  self->referenced_ = false;
-  run->session.stop();
-  run->pipeline.close();
-  if (run->delivery.joinable()) run->delivery.join();
+  if (self->endRun() != nullptr) self->referenced_ = false;
 }
 
 Napi::Value EsClientWrap::stop(const Napi::CallbackInfo &info) {

@@ -37,6 +37,19 @@ export class EventConversionError extends EmondguardError {
   }
 }
 
+/** The counters of a client that has not run. */
+export function emptyClientStats(): EsClientStats {
+  return {
+    received: 0,
+    delivered: 0,
+    queueDrops: 0,
+    kernelDrops: { perType: { exec: 0, fork: 0, exit: 0 }, global: 0 },
+    batches: 0,
+    maxQueueDepth: 0,
+    callbackErrors: 0,
+  };
+}
+
 /** Events converted and handed on together: few enough that a scavenge finds little alive. */
 export const DELIVERY_CHUNK = 32;
 
@@ -130,15 +143,7 @@ export class EndpointSecuritySource {
   }
 
   stats(): EndpointSecuritySourceStats {
-    const base: EsClientStats = this.#client?.stats() ?? {
-      received: 0,
-      delivered: 0,
-      queueDrops: 0,
-      kernelDrops: { perType: { exec: 0, fork: 0, exit: 0 }, global: 0 },
-      batches: 0,
-      maxQueueDepth: 0,
-      callbackErrors: 0,
-    };
+    const base = this.#client?.stats() ?? emptyClientStats();
     return { ...base, conversionErrors: this.#conversionErrors };
   }
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecEvent } from '../../src/events/exec-event.js';
 import type { EsClient, NativeAddon, NativeDropInfo, NativeEvent, NativeEventStream } from '../../src/native/addon.js';
-import { DELIVERY_CHUNK, EventConversionError, EventsDroppedError, EndpointSecuritySource } from '../../src/sources/endpoint-security.js';
+import { DELIVERY_CHUNK, EventConversionError, emptyClientStats, EventsDroppedError, EndpointSecuritySource } from '../../src/sources/endpoint-security.js';
 import { EMOND, addon, deliver, emondShellExec, resetSimulator, settle, shProcess, sim } from '../native/sim-helpers.js';
 
 const sources: EndpointSecuritySource[] = [];
@@ -169,15 +169,7 @@ function sourceOnStandInClient() {
       deliverBatch = onBatch;
     },
     stop: () => {},
-    stats: () => ({
-      received: 0,
-      delivered: 0,
-      queueDrops: 0,
-      kernelDrops: { perType: { exec: 0, fork: 0, exit: 0 }, global: 0 },
-      batches: 0,
-      maxQueueDepth: 0,
-      callbackErrors: 0,
-    }),
+    stats: emptyClientStats,
     running: true,
   };
   const fakeAddon: NativeAddon = { ...addon(), EsClient: function FakeClient() { return fakeClient; } as never };
