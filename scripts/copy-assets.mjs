@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Copies the non-TypeScript files the product reads at run time from src/ to dist/, keeping their
-// paths (tsc only emits .js). Today: the built-in rule files, src/rules/builtin/*.toml, which
-// src/rules/builtin-rules.ts finds next to itself in both layouts. Chained after tsc in
-// `npm run build` and `prepare`.
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+// Finishes dist/ after tsc (chained after it in `npm run build` and `prepare`):
+// - copies the non-TypeScript files the product reads at run time from src/ to dist/, keeping their
+//   paths (tsc only emits .js). Today: the built-in rule files, src/rules/builtin/*.toml, which
+//   src/rules/builtin-rules.ts finds next to itself in both layouts;
+// - makes the package's bin executable: tsc writes it 0644, and `npx emondguard` in a fresh clone
+//   runs the file itself (npm links no bin for the project being installed).
+import { chmodSync, cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,3 +30,6 @@ const walk = (directory) => {
 // A rule file deleted from src/ must not linger in dist/ and keep loading.
 rmSync(path.join(target, 'rules', 'builtin'), { recursive: true, force: true });
 walk(source);
+
+const { bin } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+for (const file of Object.values(bin)) chmodSync(path.join(root, file), 0o755);
