@@ -10,6 +10,7 @@ import { tryLoadNativeAddon } from '../native/addon.js';
 import { AlertStore } from '../storage/alert-store.js';
 import { formatAlerts } from './alerts/alert-formats.js';
 import { terminalStyle } from './alerts/terminal.js';
+import { commandName } from './command-name.js';
 import { shellQuoted } from './shell-quote.js';
 
 export interface DemoOptions {
@@ -83,14 +84,15 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     }
   }
   const db = shellQuoted(dbPath);
+  const emondguard = commandName();
   out(
     `\n${count} alert(s) stored in ${dbPath}.\n` +
       `Explore them:\n` +
-      `  emondguard alerts list --db ${db} --since 1h\n` +
-      `  emondguard alerts show 1 --db ${db}          # everything, with the investigation guide\n` +
-      `  emondguard alerts ack 1 --note "demo" --db ${db}\n` +
-      `  emondguard alerts stats --db ${db}\n` +
-      `  emondguard scan ${shellQuoted(tracePath)}   # the same story as a retro-hunt\n` +
+      `  ${emondguard} alerts list --db ${db} --since 1h\n` +
+      `  ${emondguard} alerts show 1 --db ${db}          # everything, with the investigation guide\n` +
+      `  ${emondguard} alerts ack 1 --note "demo" --db ${db}\n` +
+      `  ${emondguard} alerts stats --db ${db}\n` +
+      `  ${emondguard} scan ${shellQuoted(tracePath)}   # the same story as a retro-hunt\n` +
       `The ECS copy of each alert, as a SIEM would ingest it: ${ndjsonPath}\n`,
   );
 }

@@ -8,6 +8,7 @@ import { loadRules, loadRuleSet, RuleFileError, type CompiledRule } from '../rul
 import { printable } from '../text/printable.js';
 import { alertOutput, type ScanFormat } from './scan-output.js';
 import { ScanProgress } from './scan-progress.js';
+import { commandName } from './command-name.js';
 import { shellQuoted } from './shell-quote.js';
 import { formatSummary } from './scan-summary.js';
 
@@ -101,7 +102,7 @@ function formatStored(summary: RecordSummary): string {
       `${summary.suppressed} suppressed by max_signals`,
   ];
   if (summary.quarantinedTo) lines.push(`the database was corrupt: moved aside to ${summary.quarantinedTo}, a new one was started`);
-  lines.push(`review them: emondguard alerts list --db ${shellQuoted(summary.dbPath)}`);
+  lines.push(`review them: ${commandName()} alerts list --db ${shellQuoted(summary.dbPath)}`);
   return `${lines.join('\n')}\n`;
 }
 

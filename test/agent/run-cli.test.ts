@@ -187,6 +187,14 @@ describe('emondguard demo', () => {
     expect(rescan.stdout.trim().split('\n')).toHaveLength(4);
   });
 
+  it('says to run the follow-up commands through npx when it was run through npx', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emondguard-demo-test-'));
+    const viaNpx = runCli(['demo', '--db', path.join(dir, 'npx.db')], { env: { npm_command: 'exec' } });
+    expect(viaNpx.stdout).toContain(`npx emondguard alerts list --db ${path.join(dir, 'npx.db')}`);
+    const installed = runCli(['demo', '--db', path.join(dir, 'installed.db')], { env: { npm_command: undefined } });
+    expect(installed.stdout).toContain(`\n  emondguard alerts list --db ${path.join(dir, 'installed.db')}`);
+  });
+
   it('reads the story as a recorded trace where the addon is not available', () => {
     const result = runCli(['demo'], { env: { EMONDGUARD_NATIVE_ADDON: '/nonexistent/addon.node' } });
     expect(result.status).toBe(0);
