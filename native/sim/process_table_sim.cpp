@@ -122,6 +122,8 @@ int proc_pidinfo(int pid, int flavor, uint64_t, void *buffer, int buffersize) {
   std::memset(&info, 0, sizeof(info));
   info.pbi_pid = static_cast<uint32_t>(entry->pid);
   info.pbi_ppid = static_cast<uint32_t>(entry->ppid);
+  info.pbi_start_tvsec = entry->startSec;
+  info.pbi_start_tvusec = entry->startUsec;
   const size_t slash = entry->executable.rfind('/');
   const std::string name = slash == std::string::npos ? entry->executable : entry->executable.substr(slash + 1);
   std::strncpy(info.pbi_comm, name.c_str(), MAXCOMLEN - 1);

@@ -245,6 +245,9 @@ Napi::Value setProcessTable(const Napi::CallbackInfo &info) {
     entry.ppid = static_cast<pid_t>(numberOr(o, "ppid", 0));
     entry.pidversion = static_cast<int>(numberOr(o, "pidversion", 0));
     entry.executable = bytesOf(o.Get("executable"));
+    const Napi::Object start = objectOr(env, o.Get("startTime"));
+    entry.startSec = static_cast<uint64_t>(numberOr(start, "sec", 0));
+    entry.startUsec = static_cast<uint64_t>(numberOr(start, "usec", 0));
     entries.push_back(std::move(entry));
   }
   sim::setProcessTable(std::move(entries));

@@ -19,6 +19,9 @@ struct SimProcessEntry {
   pid_t ppid = 0;
   int pidversion = 0;
   std::string executable;
+  // 0: unknown (proc_pidinfo then reports no start time, as for a process it cannot read).
+  uint64_t startSec = 0;
+  uint64_t startUsec = 0;
 };
 
 struct LogArgument {

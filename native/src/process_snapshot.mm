@@ -31,6 +31,14 @@ Napi::Value listProcesses(const Napi::CallbackInfo &info) {
     audit_token_t token;
     if (auditTokenOfPid(pid, token)) entry.Set("pidversion", Napi::Number::New(env, audit_token_to_pidversion(token)));
     entry.Set("executable", length > 0 ? Napi::String::New(env, path, static_cast<size_t>(length)) : Napi::String::New(env, ""));
+    // The same start time ES messages carry (es_process_t.start_time), so the entity id of a
+    // process seen in the snapshot matches the one its later events get.
+    if (bsd.pbi_start_tvsec != 0) {
+      Napi::Object start = Napi::Object::New(env);
+      start.Set("sec", Napi::Number::New(env, static_cast<double>(bsd.pbi_start_tvsec)));
+      start.Set("usec", Napi::Number::New(env, static_cast<double>(bsd.pbi_start_tvusec)));
+      entry.Set("startTime", start);
+    }
     out.Set(index++, entry);
   }
   return out;

@@ -11,6 +11,7 @@ import { createAgentLogger } from '../logging/agent-logger.js';
 import { loadNativeAddon, NativeAddonError, type NativeAddon } from '../native/addon.js';
 import type { SnapshotProcess } from '../process/process-record.js';
 import type { EventSource, SourceHandlers } from '../sources/event-source.js';
+import { snapshotProcesses } from '../sources/process-snapshot.js';
 import type { SimulationPlan, SimulatorDriver } from '../sources/simulator-driver.js';
 import { AlertStore } from '../storage/alert-store.js';
 import type { RetentionPolicy } from '../storage/retention.js';
@@ -239,7 +240,7 @@ export class Agent {
     if (setting.startsWith('file:')) return [];
     try {
       const own = this.source.snapshot();
-      return own.length > 0 || !this.addon ? own : this.addon.listProcesses();
+      return own.length > 0 || !this.addon ? own : snapshotProcesses(this.addon.listProcesses());
     } catch (error) {
       this.log.warn(`could not list the running processes; parents started before the agent may be unknown: ${describeError(error)}`);
       return [];

@@ -176,6 +176,8 @@ export interface ProcessInfo {
   /** Missing when it cannot be read (not root, or the process is gone). */
   pidversion?: number;
   executable: string;
+  /** When the process started (proc_pidinfo's pbi_start_tv*); missing when it cannot be read. */
+  startTime?: { sec: number; usec: number };
 }
 
 /** A synthetic ES process for the simulator. Strings may be Buffers (any bytes). */

@@ -29,4 +29,6 @@ export interface SnapshotProcess {
   ppid: number;
   pidversion?: number;
   executable: string;
+  /** ISO 8601 with microseconds, as `process.start` of events; part of the entity id. */
+  start?: string;
 }

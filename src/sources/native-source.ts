@@ -3,6 +3,7 @@ import type { NativeAddon, EsClientOptions } from '../native/addon.js';
 import type { SnapshotProcess } from '../process/process-record.js';
 import { EndpointSecuritySource } from './endpoint-security.js';
 import type { EventSource, SourceCounters, SourceDescription, SourceHandlers } from './event-source.js';
+import { snapshotProcesses } from './process-snapshot.js';
 
 /**
  * The native Endpoint Security client as an EventSource. On Linux the same addon runs against the
@@ -91,7 +92,7 @@ export class NativeSource implements EventSource {
   }
 
   snapshot(): SnapshotProcess[] {
-    return this.source.listProcesses();
+    return snapshotProcesses(this.source.listProcesses());
   }
 }
 

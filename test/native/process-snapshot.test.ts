@@ -18,6 +18,16 @@ describe('listProcesses', () => {
     ]);
   });
 
+  it('gives each process its start time when the kernel has one', () => {
+    sim().setProcessTable([
+      { pid: 300, ppid: 1, pidversion: 7, executable: '/sbin/emond', startTime: { sec: 1_754_572_895, usec: 877_422 } },
+      { pid: 301, ppid: 300, pidversion: 8, executable: '/bin/sh' },
+    ]);
+    const [emond, shell] = addon().listProcesses();
+    expect(emond?.startTime).toEqual({ sec: 1_754_572_895, usec: 877_422 });
+    expect(shell).not.toHaveProperty('startTime');
+  });
+
   it('handles an empty table and long unicode paths', () => {
     expect(addon().listProcesses()).toEqual([]);
     const long = `/Applications/${'Ü'.repeat(1000)}.app/Contents/MacOS/x`;
