@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { nodeProgramArguments } from '../../dist/doctor/install-layout.js';
 import { parseXmlPlist } from '../../dist/plist/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,9 +40,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** ProgramArguments is [executable, ...node options, script, "run"]: the options are what launchd gives node. */
 function daemonNodeOptions(file) {
   const args = parseXmlPlist(readFileSync(file, 'utf8')).ProgramArguments;
-  const script = Array.isArray(args) ? args.findIndex((a, i) => i > 0 && !String(a).startsWith('-')) : -1;
-  if (script < 1) throw new Error(`${file}: ProgramArguments has no script to run`);
-  return args.slice(1, script).map(String);
+  const split = Array.isArray(args) ? nodeProgramArguments(args.map(String)) : undefined;
+  if (split === undefined) throw new Error(`${file}: ProgramArguments has no script to run`);
+  return split.nodeOptions;
 }
 
 const loadAverage = () => os.loadavg()[0].toFixed(2);

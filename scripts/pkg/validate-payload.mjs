@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { parsePlist, isPlistDict } = await import(path.join(repo, 'dist/plist/index.js'));
+const { nodeProgramArguments } = await import(path.join(repo, 'dist/doctor/install-layout.js'));
 
 const LABEL = 'com.emondguard.agent';
 const APP = 'Library/EmondGuard/EmondGuard.app';
@@ -109,9 +110,9 @@ const args = daemon.ProgramArguments;
 check(Array.isArray(args) && args.every((a) => typeof a === 'string') && args.at(-1) === 'run', 'ProgramArguments is a list of strings ending in run');
 check(args?.[0] === `/${APP}/Contents/MacOS/${info.CFBundleExecutable}`, 'ProgramArguments[0] is the bundle executable');
 // executable, node/V8 options, the CLI script, run
-const scriptIndex = Array.isArray(args) ? args.findIndex((a, i) => i > 0 && !String(a).startsWith('-')) : -1;
-const script = scriptIndex > 0 ? args[scriptIndex] : undefined;
-check(scriptIndex > 0 && args.slice(1, scriptIndex).every((a) => a.startsWith('--')), 'ProgramArguments has only node options between the executable and the script');
+const split = Array.isArray(args) ? nodeProgramArguments(args.map(String)) : undefined;
+const script = split?.script;
+check(split !== undefined && split.nodeOptions.every((a) => a.startsWith('--')), 'ProgramArguments has only node options between the executable and the script');
 check(typeof script === 'string' && existsSync(inPayload(script)), `the script ProgramArguments runs (${script}) is in the payload`);
 check(daemon.RunAtLoad === true && daemon.KeepAlive === true, 'RunAtLoad and KeepAlive are true');
 check(Number.isInteger(daemon.ThrottleInterval) && daemon.ThrottleInterval > 0, 'ThrottleInterval is a positive integer');

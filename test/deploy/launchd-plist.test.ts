@@ -2,7 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AGENT_LABEL, APP_EXECUTABLE, APP_PATH, ES_ENTITLEMENT, LAUNCH_DAEMON_PLIST, LOG_DIR } from '../../src/doctor/install-layout.js';
+import {
+  AGENT_LABEL,
+  APP_EXECUTABLE,
+  APP_PATH,
+  ES_ENTITLEMENT,
+  LAUNCH_DAEMON_PLIST,
+  LOG_DIR,
+  nodeProgramArguments,
+} from '../../src/doctor/install-layout.js';
 import { isPlistDict, parseXmlPlist, type PlistDict } from '../../src/plist/index.js';
 import { REPO } from './staging.js';
 
@@ -14,15 +22,19 @@ function plist(relative: string): PlistDict {
 
 describe('launchd/com.emondguard.agent.plist', () => {
   const daemon = plist('launchd/com.emondguard.agent.plist');
-  const programArguments = daemon.ProgramArguments as string[];
-  /** Between the executable and the script: what launchd passes to node itself. */
-  const DAEMON_NODE_OPTIONS = programArguments.slice(1, programArguments.findIndex((a, i) => i > 0 && !a.startsWith('-')));
+  const DAEMON_NODE_OPTIONS = nodeProgramArguments(daemon.ProgramArguments as string[])?.nodeOptions ?? [];
 
   it('is the LaunchDaemon the doctor and the package expect', () => {
     expect(daemon.Label).toBe(AGENT_LABEL);
     expect(LAUNCH_DAEMON_PLIST).toBe(`/Library/LaunchDaemons/${AGENT_LABEL}.plist`);
     expect(daemon.ProgramArguments).toEqual([APP_EXECUTABLE, ...DAEMON_NODE_OPTIONS, `${APP_PATH}/Contents/Resources/app/dist/cli/main.js`, 'run']);
     expect(daemon.Program).toBeUndefined();
+  });
+
+  it('finds the script after the node options, and no script in arguments that are all options', () => {
+    expect(nodeProgramArguments(['/x/node', '--a=1', '--b', '/x/main.js', 'run', '--flag'])).toEqual({ nodeOptions: ['--a=1', '--b'], script: '/x/main.js' });
+    expect(nodeProgramArguments(['/x/node', '/x/main.js'])).toEqual({ nodeOptions: [], script: '/x/main.js' });
+    expect(nodeProgramArguments(['/x/node', '--a=1'])).toBeUndefined();
   });
 
   it('passes node only options this node accepts, which keep the heap small without a hard limit', () => {
