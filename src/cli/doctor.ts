@@ -12,16 +12,17 @@ export function registerDoctorCommand(program: Command): void {
     .option('--config <path>', 'check this configuration file and the database it names (default: the agent\'s)')
     .action(async (options: { json?: boolean; config?: string }) => {
       // Loaded on use, so other commands do not pay for the doctor's modules at start-up.
-      const [{ renderDoctorReport }, { runDoctor }, { checkConfiguration }, { configurationStatus, systemEnvironment }] = await Promise.all([
+      const [{ renderDoctorReport }, { runDoctor }, { checkConfiguration }, { configurationStatusOf, systemEnvironment }] = await Promise.all([
         import('../doctor/render-report.js'),
         import('../doctor/run-doctor.js'),
         import('../config/config-status.js'),
         import('../doctor/system-environment.js'),
       ]);
+      // Read once: the configuration check and the database check report on the same files.
       const configured = checkConfiguration(options.config ? { configPath: options.config } : {});
       const report = await runDoctor(
         systemEnvironment({
-          checkConfiguration: () => configurationStatus(options.config),
+          checkConfiguration: () => configurationStatusOf(configured),
           // The database the agent would really use: the configuration's, when it sets one.
           ...(configured.state === 'valid' && configured.origins.databasePath !== 'default'
             ? { databasePath: () => ({ path: configured.config.databasePath, source: configured.origins.databasePath ?? 'default' }) }

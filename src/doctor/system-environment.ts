@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, statSync, statfsSync } from 'node:fs';
 import type { ConfigurationStatus, DoctorEnvironment, DoctorFs, EsProbeOutcome, FileInfo } from './environment.js';
-import { checkConfiguration } from '../config/config-status.js';
+import { checkConfiguration, type ConfigurationCheck } from '../config/config-status.js';
 import { agentDatabasePath, probeEsClientWithAddon } from './probes.js';
 
 /** How long one external command (codesign, launchctl, sw_vers) may take. */
@@ -29,7 +29,11 @@ export function systemEnvironment(probes: SystemEnvironmentProbes = {}): DoctorE
 
 /** The configuration the agent would start with, as the doctor reports it. */
 export function configurationStatus(configPath?: string): ConfigurationStatus {
-  const checked = checkConfiguration(configPath ? { configPath } : {});
+  return configurationStatusOf(checkConfiguration(configPath ? { configPath } : {}));
+}
+
+/** A configuration already checked, as the doctor reports it. */
+export function configurationStatusOf(checked: ConfigurationCheck): ConfigurationStatus {
   return checked.state === 'valid' ? { state: 'valid', source: checked.source } : checked;
 }
 
