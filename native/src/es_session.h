@@ -55,6 +55,7 @@ class EsSession {
 
   MessageSink &sink_;
   es_client_t *client_ = nullptr;
+  // True from just before es_subscribe until es_delete_client has returned.
   std::atomic<bool> accepting_{false};
   SequenceTracker sequences_;
 };

@@ -68,9 +68,11 @@ SessionStartResult EsSession::start(const SessionOptions &options) {
 
 void EsSession::stop() {
   if (client_ == nullptr) return;
-  accepting_.store(false, std::memory_order_release);
+  // Messages keep being accepted until es_delete_client returns: one the kernel hands over while
+  // we unsubscribe was still received, and the pipeline (closed only after this) delivers it.
   es_unsubscribe_all(client_);
   es_delete_client(client_);
+  accepting_.store(false, std::memory_order_release);
   client_ = nullptr;
 }
 

@@ -252,7 +252,6 @@ export interface SimLogRecord {
 export interface SimulatorControls {
   /** Queues messages for every live client; returns how many clients got them. */
   inject(messages: SimMessageSpec[]): number;
-  /** `count` copies of one message at `ratePerSecond` (0: as fast as the handler goes). */
   /**
    * `count` deliveries at `ratePerSecond` (0: as fast as the handler goes) of `message`, or cycling
    * through `pattern` (each message `repeat` times, default 1). `stampNow` gives each delivery the

@@ -56,6 +56,23 @@ describe('start and stop', () => {
     expect(c.events).toHaveLength(stats.delivered);
   });
 
+  it('keeps every message the handler was given while it stops (none ignored mid-unsubscribe)', async () => {
+    // At full speed the simulated ES thread is almost always inside a handler call when stop()
+    // begins; a handler that stopped accepting before es_delete_client returned lost that message.
+    for (let round = 0; round < 20; round++) {
+      sim().resetHandlerTiming();
+      const c = collect({ queueCapacity: 1 << 16 });
+      sim().burst({ message: emondShellExec(), count: 1_000_000 });
+      await c.waitFor(1);
+      c.client.stop();
+      await settle(20);
+      const stats = c.client.stats();
+      expect(stats.queueDrops).toBe(0);
+      expect(stats.received).toBe(sim().handlerTiming().calls);
+      expect(c.events).toHaveLength(stats.received);
+    }
+  });
+
   it('can be stopped from inside its own batch callback during a burst', async () => {
     const Client = addon().EsClient;
     const client = new Client({ batchSize: 8 });
