@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { SOURCE_KINDS } from '../config/keys.js';
+import { SOURCE_KINDS } from '../config/source-setting.js';
 import { UsageError } from '../errors.js';
 import type { RunOptions } from './run-agent.js';
 

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { ConfigError } from '../config/errors.js';
-import { isStale, readStatusFile, StatusFileError, type AgentStatus } from '../agent/health/status-file.js';
-import { UsageError } from '../errors.js';
+import type { StatusOptions } from './status-run.js';
 
 export function registerStatusCommand(program: Command): void {
   program
@@ -10,70 +8,6 @@ export function registerStatusCommand(program: Command): void {
     .option('--config <path>', 'the configuration file the agent runs with (for the status file location)')
     .option('--status-file <path>', 'read this status file instead')
     .option('--json', 'print the status snapshot as JSON, with "stale"')
-    .action(async (options: { config?: string; statusFile?: string; json?: boolean }) => {
-      const file = options.statusFile ?? (await statusPathFromConfig(options.config));
-      let status: AgentStatus;
-      try {
-        status = readStatusFile(file);
-      } catch (error) {
-        if (error instanceof StatusFileError && options.json) {
-          process.stdout.write(`${JSON.stringify({ running: false, error: error.code, message: error.message })}\n`);
-          process.exitCode = 1;
-          return;
-        }
-        throw error;
-      }
-      const stale = isStale(status);
-      const healthy = status.state === 'running' && !stale;
-      process.stdout.write(options.json ? `${JSON.stringify({ ...status, stale, running: healthy }, null, 2)}\n` : render(status, stale));
-      process.exitCode = healthy ? 0 : 1;
-    });
-}
-
-async function statusPathFromConfig(configPath: string | undefined): Promise<string> {
-  // The loader reads plists (MDM): loaded only when the status file's place must be looked up.
-  const { loadConfig } = await import('../config/load.js');
-  try {
-    return loadConfig({ configPath }).config.statusPath;
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message, { cause: error, code: error.code });
-    throw error;
-  }
-}
-
-function render(s: AgentStatus, stale: boolean): string {
-  const state =
-    s.state === 'stopped'
-      ? `stopped at ${s.updatedAt}`
-      : stale
-        ? `NOT RESPONDING: last update ${s.updatedAt} (pid ${s.pid}); check \`emondguard doctor\` and the agent log`
-        : `running (pid ${s.pid}), up ${duration(s.uptimeSeconds)}`;
-  const rows: Array<[string, string]> = [
-    ['source', `${s.source.kind}${s.source.mode ? ` (${s.source.mode})` : ''}${s.source.note ? ` — ${s.source.note}` : ''}`],
-    ['events', `${count(s.events.total)} total, ${s.events.perSecond}/s, last ${s.events.lastEventAt ?? 'never'}, ${count(s.events.skipped)} skipped`],
-    ['drops', `kernel ${count(s.drops.kernel)}, queue ${count(s.drops.queue)}`],
-    [
-      'alerts',
-      `${count(s.alerts.total)} kept, ${count(s.alerts.merged ?? 0)} merged into them, ${count(s.alerts.suppressed)} suppressed (max_signals), last ${s.alerts.lastAlertAt ?? 'never'}`,
-    ],
-    ['database', `${s.database.path} (${s.database.sizeBytes === null ? 'not created yet' : megabytes(s.database.sizeBytes)})`],
-    ['resources', `RSS ${megabytes(s.resources.rssBytes)}, CPU ${s.resources.cpuPercent.toFixed(1)}% of a core`],
-    ['warnings', s.warnings.length > 0 ? s.warnings.join('; ') : 'none'],
-  ];
-  return `emondguard ${s.agentVersion} — ${state}\n${rows.map(([k, v]) => `  ${k.padEnd(10)} ${v}`).join('\n')}\n`;
-}
-
-function count(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-function megabytes(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(1)} MB`;
-}
-
-function duration(seconds: number): string {
-  const d = Math.floor(seconds / 86_400);
-  const h = Math.floor((seconds % 86_400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  return d > 0 ? `${d}d ${h}h` : h > 0 ? `${h}h ${m}m` : `${m}m ${seconds % 60}s`;
+    // Loaded on use, like every command's implementation: nothing of it at another command's start.
+    .action(async (options: StatusOptions) => (await import('./status-run.js')).runStatus(options));
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_PUBLIC_ALERT_FIELDS } from '../alerts/sinks/unified-log-sink.js';
 import { DEFAULT_RETENTION } from '../storage/retention.js';
 import type { AgentPaths } from './default-paths.js';
+import { SOURCE_KINDS, type SourceSetting } from './source-setting.js';
 import {
   absolutePath,
   boolean,
@@ -20,8 +21,7 @@ import {
  * Keys are flat on purpose: MDM consoles (Jamf, Intune, Kandji) edit flat key/value plists best.
  */
 
-export const SOURCE_KINDS = ['auto', 'endpoint-security', 'eslogger', 'simulator'] as const;
-export type SourceSetting = (typeof SOURCE_KINDS)[number] | `file:${string}`;
+export { SOURCE_KINDS, type SourceSetting } from './source-setting.js';
 
 const source: ValueKind<SourceSetting> = {
   form: `one of ${SOURCE_KINDS.map((s) => `"${s}"`).join(', ')} or "file:/absolute/path.ndjson"`,
