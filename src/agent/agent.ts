@@ -7,7 +7,7 @@ import { CONFIG_KEYS, type AgentConfig, type ConfigKey, type SourceSetting } fro
 import { changedKeys } from '../config/resolve.js';
 import { describeError } from '../errors.js';
 import type { ExecEvent } from '../events/exec-event.js';
-import { createAgentLogger } from '../logging/agent-logger.js';
+import { closeAgentLogger, createAgentLogger } from '../logging/agent-logger.js';
 import { loadNativeAddon, NativeAddonError, type NativeAddon } from '../native/addon.js';
 import type { SnapshotProcess } from '../process/process-record.js';
 import type { EventSource, SourceHandlers } from '../sources/event-source.js';
@@ -291,14 +291,7 @@ export class Agent {
     } catch {
       // already closed
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 300);
-      this.log.on('finish', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.log.end();
-    });
+    await closeAgentLogger(this.log, 300);
   }
 }
 

@@ -72,3 +72,27 @@ export function createAgentLogger(options: AgentLoggerOptions = {}): winston.Log
   });
   return logger;
 }
+
+/**
+ * Ends the logger and waits until every transport has finished: the logger's own 'finish' comes
+ * before the file transport has written its last entries (the "stopped" line would be lost).
+ * Resolves false when `timeoutMs` passed first, so a stuck disk cannot hold up a shutdown.
+ */
+export function closeAgentLogger(logger: winston.Logger, timeoutMs: number): Promise<boolean> {
+  const pending = logger.transports.filter((transport) => !transport.writableFinished);
+  return new Promise((resolve) => {
+    let left = pending.length;
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    const done = (): void => {
+      if (--left > 0) return;
+      clearTimeout(timer);
+      resolve(true);
+    };
+    for (const transport of pending) transport.once('finish', done);
+    logger.end();
+    if (pending.length === 0) {
+      clearTimeout(timer);
+      resolve(true);
+    }
+  });
+}

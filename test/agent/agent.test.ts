@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,8 +123,10 @@ describe('the agent, end to end through the ES simulator', () => {
   it('writes a status file with the source, the counts and the resources', async () => {
     const { config } = workspace({ statusIntervalSeconds: 1 });
     const agent = await start({ config, source: 'simulator', simulation: { load: { execPerSecond: 500, emondChainEverySeconds: 0.2 } }, addon: addon() });
-    await new Promise((r) => setTimeout(r, 1500));
-    const status = JSON.parse(readFileSync(config.statusPath, 'utf8'));
+    // The file is rewritten every second; wait for one written after some events and an alert.
+    const current = () => (existsSync(config.statusPath) ? JSON.parse(readFileSync(config.statusPath, 'utf8')) : undefined);
+    await until(() => current()?.events.total > 100 && current()?.alerts.total > 0);
+    const status = current();
     expect(status).toMatchObject({ state: 'running', pid: process.pid, source: { kind: 'simulator', mode: 'full' }, drops: { kernel: 0, queue: 0 } });
     expect(status.events.total).toBeGreaterThan(100);
     expect(status.alerts.total).toBeGreaterThan(0);

@@ -83,7 +83,8 @@ function agentEventKinds(dbPath: string): string[] {
   }
 }
 
-describe('emondguard run', () => {
+// Each test waits on a real daemon (up to 15 s per step): more than the default per-test budget.
+describe('emondguard run', { timeout: 60_000 }, () => {
   it('SIGTERM during a flood: exits 0 within 2 s, every alert it counted is committed, the file is intact', async () => {
     const daemon = startDaemon(['--source', 'simulator', '--load', '5000', '--emond-every', '0.1'], { mergeIntervalSeconds: 0 });
     await until(() => (status(daemon.dir)?.alerts.total ?? 0) >= 20);

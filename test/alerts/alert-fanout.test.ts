@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createAlertFanOut } from '../../src/alerts/alert-fanout.js';
 import type { AlertSink } from '../../src/alerts/sinks/alert-sink.js';
 import { NdjsonFileSink } from '../../src/alerts/sinks/ndjson-file-sink.js';
@@ -13,7 +13,6 @@ import { tempDbPath, tempDir } from '../helpers/store.js';
 import { RecordingUnifiedLog } from '../helpers/unified-log.js';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Reads the store through a second connection, as `alerts list` would. */
 function rowsSeenByReader(file: string): number {
@@ -101,14 +100,13 @@ describe('alert fan-out', () => {
     const blocker = new Database(file);
     blocker.exec('BEGIN IMMEDIATE');
     for (let i = 0; i < 10; i++) fanOut.submit(makeAlert({ pid: i, args: [String(i)] }), testRule());
-    await sleep(150);
-    expect(fanOut.stats().store.failedCommits).toBeGreaterThan(0);
+    await vi.waitFor(() => expect(fanOut.stats().store.failedCommits).toBeGreaterThan(0), { timeout: 5000, interval: 10 });
     expect(fanOut.stats().store.pendingAlerts).toBe(10);
     expect(errors[0]).toMatch(/could not commit alerts to the database; keeping them and retrying/);
     blocker.exec('ROLLBACK');
     blocker.close();
-    await sleep(200);
-    expect(fanOut.stats().store).toMatchObject({ pendingAlerts: 0, committedAlerts: 10 });
+    // The next retry (backing off) commits them all.
+    await vi.waitFor(() => expect(fanOut.stats().store).toMatchObject({ pendingAlerts: 0, committedAlerts: 10 }), { timeout: 5000, interval: 10 });
     expect(store.count()).toBe(10);
     await fanOut.close();
     store.close();

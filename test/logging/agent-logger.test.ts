@@ -2,16 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type winston from 'winston';
 import { describe, expect, it } from 'vitest';
-import { createAgentLogger } from '../../src/logging/agent-logger.js';
+import { closeAgentLogger, createAgentLogger } from '../../src/logging/agent-logger.js';
 import { tempDir } from '../helpers/store.js';
 import { RecordingUnifiedLog } from '../helpers/unified-log.js';
 
 /** winston writes files asynchronously; closing waits until every entry is on disk. */
-function closed(logger: winston.Logger): Promise<void> {
-  return new Promise((resolve) => {
-    logger.on('finish', () => setTimeout(resolve, 50));
-    logger.end();
-  });
+async function closed(logger: winston.Logger): Promise<void> {
+  expect(await closeAgentLogger(logger, 10_000)).toBe(true);
 }
 
 describe('agent logger', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NativeEvent, SimMessageSpec } from '../../src/native/addon.js';
-import { EMOND, addon, collect, deliver, emondShellExec, resetSimulator, settle, shProcess } from './sim-helpers.js';
+import { EMOND, addon, collect, deliver, emondShellExec, handedOver, resetSimulator, shProcess } from './sim-helpers.js';
 
 afterEach(resetSimulator);
 
@@ -42,7 +42,7 @@ describe('EsClient.startStreaming', () => {
     );
     try {
       deliver(MIXED);
-      await settle(100);
+      await handedOver(() => client.stats());
     } finally {
       client.stop();
     }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, deliver, emondShellExec, resetSimulator, settle, shProcess, sim } from './sim-helpers.js';
+import { collect, deliver, emondShellExec, handedOver, resetSimulator, settle, shProcess, sim } from './sim-helpers.js';
 
 afterEach(resetSimulator);
 
@@ -65,7 +65,7 @@ describe('the bounded queue', () => {
     // ES thread blocked on the full queue, waitUntilIdle would time out.
     sim().burst({ message: emondShellExec(), count: 5000 });
     expect(sim().waitUntilIdle(10_000)).toBe(true);
-    await settle(100);
+    await handedOver(() => c.client.stats());
     const stats = c.client.stats();
     expect(stats.received).toBe(5000);
     expect(stats.queueDrops).toBeGreaterThan(0);

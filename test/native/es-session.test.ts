@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EsClientError, EsNewClientResult } from '../../src/native/addon.js';
-import { EMOND, addon, collect, deliver, emondShellExec, resetSimulator, settle, sim } from './sim-helpers.js';
+import { addon, collect, deliver, EMOND, emondShellExec, handedOver, resetSimulator, sim } from './sim-helpers.js';
 
 afterEach(resetSimulator);
 
@@ -22,7 +22,7 @@ describe('ES session set-up', () => {
     expect(sim().clients()[0]?.subscriptions).toEqual([NOTIFY_EXEC]);
     deliver([{ type: 'fork', process: { pid: 2 }, child: { pid: 3 } }, emondShellExec()]);
     const events = await c.waitFor(1);
-    await settle();
+    await handedOver(() => c.client.stats());
     expect(events.map((e) => e.type)).toEqual(['exec']);
   });
 
@@ -35,7 +35,7 @@ describe('ES session set-up', () => {
       emondShellExec(),
     ]);
     const events = await c.waitFor(1);
-    await settle();
+    await handedOver(() => c.client.stats());
     expect(events).toHaveLength(1);
     expect(events[0]?.instigator.pid).toBe(301);
   });
@@ -61,7 +61,7 @@ describe('ES session set-up', () => {
       emondShellExec({ process: { pid: 301, pidversion: 12, executable: '/bin/sh' } }),
     ]);
     const events = await c.waitFor(1);
-    await settle();
+    await handedOver(() => c.client.stats());
     expect(events.map((e) => e.instigator.executable)).toEqual([EMOND]);
   });
 

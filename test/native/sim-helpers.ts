@@ -136,7 +136,23 @@ export function deliver(messages: SimMessageSpec[]): void {
   if (!controls.waitUntilIdle(10_000)) throw new Error('the simulated ES thread did not go idle');
 }
 
-/** Lets pending thread-safe-function calls run. */
+/**
+ * Waits until everything the client's ES handler received has reached JavaScript or was counted
+ * as a queue drop. After deliver() (the simulated ES thread is idle) that is every message: the
+ * delivery thread still has to be scheduled, which on a loaded machine takes tens of ms.
+ */
+export async function handedOver(
+  stats: () => { received: number; delivered: number; queueDrops: number },
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let s = stats(); s.delivered + s.queueDrops < s.received; s = stats()) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for the hand-off to JavaScript: ${JSON.stringify(s)}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Lets pending thread-safe-function calls run (to check that nothing more arrives). */
 export function settle(ms = 30): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -4,7 +4,7 @@ import type { AlertDocument } from '../../src/alerts/alert-document.js';
 import type { ExecEvent } from '../../src/events/exec-event.js';
 import { loadBuiltinRules } from '../../src/rules/index.js';
 import { EndpointSecuritySource } from '../../src/sources/endpoint-security.js';
-import { EMOND, addon, deliver, emondShellExec, resetSimulator, settle, shProcess, sim } from '../native/sim-helpers.js';
+import { EMOND, addon, deliver, emondShellExec, handedOver, resetSimulator, shProcess, sim } from '../native/sim-helpers.js';
 
 const EMOND_RULE_ID = '3e3d15c6-1509-479a-b125-21718372157e';
 const sources: EndpointSecuritySource[] = [];
@@ -21,7 +21,7 @@ async function eventsFor(messages: Parameters<typeof deliver>[0]): Promise<ExecE
     throw error;
   });
   deliver(messages);
-  await settle();
+  await handedOver(() => source.stats());
   return events;
 }
 
@@ -85,7 +85,7 @@ describe('simulated Endpoint Security → EndpointSecuritySource → Detector �
       },
     );
     deliver(messages);
-    await settle();
+    await handedOver(() => source.stats());
     return { alerts, detector };
   }
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecEvent } from '../../src/events/exec-event.js';
 import type { EsClient, NativeAddon, NativeDropInfo, NativeEvent, NativeEventStream } from '../../src/native/addon.js';
 import { DELIVERY_CHUNK, EventConversionError, emptyClientStats, EventsDroppedError, EndpointSecuritySource } from '../../src/sources/endpoint-security.js';
-import { EMOND, addon, deliver, emondShellExec, resetSimulator, settle, shProcess, sim } from '../native/sim-helpers.js';
+import { EMOND, addon, deliver, emondShellExec, handedOver, resetSimulator, shProcess, sim } from '../native/sim-helpers.js';
 
 const sources: EndpointSecuritySource[] = [];
 afterEach(() => {
@@ -22,9 +22,9 @@ function startSource(options: ConstructorParameters<typeof EndpointSecuritySourc
 describe('EndpointSecuritySource', () => {
   it('turns an emond → sh exec into an ECS ExecEvent', async () => {
     sim().setProcessTable([{ pid: 300, ppid: 1, pidversion: 7, executable: EMOND }]);
-    const { events } = startSource();
+    const { events, source } = startSource();
     deliver([emondShellExec({ target: shProcess({ tty: '/dev/ttys001' }), script: '/tmp/x.sh' })]);
-    await settle();
+    await handedOver(() => source.stats());
     expect(events).toHaveLength(1);
     expect(events[0]).toEqual({
       '@timestamp': '2025-08-07T13:21:35.880814738Z',
@@ -68,9 +68,9 @@ describe('EndpointSecuritySource', () => {
   });
 
   it('leaves the parent to the process tree when the source could not resolve it', async () => {
-    const { events } = startSource();
+    const { events, source } = startSource();
     deliver([emondShellExec({ version: 3 })]);
-    await settle();
+    await handedOver(() => source.stats());
     expect(events[0]?.process.parent).toEqual({ pid: 300 });
     expect(events[0]?.es.parent_resolution).toBeUndefined();
     expect(events[0]?.event.sequence).toBeUndefined();
@@ -79,7 +79,7 @@ describe('EndpointSecuritySource', () => {
   });
 
   it('maps fork (parent known exactly) and exit (exit code from the wait status)', async () => {
-    const { events } = startSource();
+    const { events, source } = startSource();
     deliver([
       {
         type: 'fork',
@@ -88,7 +88,7 @@ describe('EndpointSecuritySource', () => {
       },
       { type: 'exit', process: { pid: 301, pidversion: 12, executable: '/bin/sh' }, exitStatus: 9 /* SIGKILL */ },
     ]);
-    await settle();
+    await handedOver(() => source.stats());
     expect(events.map((e) => [e.event.action, e.event.type])).toEqual([
       ['fork', ['start']],
       ['exit', ['end']],
@@ -106,13 +106,13 @@ describe('EndpointSecuritySource', () => {
   });
 
   it('describes code signatures as the eslogger parser does (es-values): ad-hoc, unsigned', async () => {
-    const { events } = startSource();
+    const { events, source } = startSource();
     const unsignedHash = '0'.repeat(40);
     deliver([
       emondShellExec({ target: shProcess({ pid: 401, signingId: '', cdhash: unsignedHash, codesigningFlags: 0x2000_0000 }) }),
       emondShellExec({ target: shProcess({ pid: 402, signingId: '', cdhash: unsignedHash, codesigningFlags: 0 }) }),
     ]);
-    await settle();
+    await handedOver(() => source.stats());
     expect(events.map((e) => e.process.code_signature)).toEqual([
       { exists: true, trusted: false },
       { exists: false, trusted: false },
@@ -122,7 +122,7 @@ describe('EndpointSecuritySource', () => {
   it('reports kernel drops as an error, once per increase', async () => {
     const { errors, source } = startSource({ client: { batchSize: 1 } });
     deliver([emondShellExec(), emondShellExec({ seqGap: 4, globalSeqGap: 4 }), emondShellExec()]);
-    await settle(100);
+    await handedOver(() => source.stats());
     const dropped = errors.filter((e) => e instanceof EventsDroppedError);
     expect(dropped).toHaveLength(1);
     expect(dropped[0]).toMatchObject({ code: 'E_ES_EVENTS_DROPPED', kernelDrops: 4, queueDrops: 0 });
@@ -142,7 +142,7 @@ describe('EndpointSecuritySource', () => {
       (error) => errors.push(error),
     );
     deliver([1, 2].map((pid) => emondShellExec({ target: shProcess({ pid }) })));
-    await settle(100);
+    await handedOver(() => source.stats());
     expect(seen).toEqual([1, 2]);
     expect(errors.map((e) => e.message)).toEqual(['sink failed']);
   });

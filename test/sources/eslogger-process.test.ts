@@ -61,7 +61,8 @@ describe('eslogger process', () => {
   });
 
   it('refuses to start without Full Disk Access, saying how to grant it', async () => {
-    const p = esloggerAt('no-full-disk-access', handlers());
+    // A refusal must be seen before start() gives up waiting: a slow machine may take a while to run the stand-in.
+    const p = esloggerAt('no-full-disk-access', handlers(), { startGraceMs: 5000 });
     const error = await p.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EsloggerError);
     await new Promise((r) => setTimeout(r, 200));
@@ -72,7 +73,7 @@ describe('eslogger process', () => {
   });
 
   it('refuses to start when not root', async () => {
-    const error = await esloggerAt('not-root', handlers()).start().catch((e: unknown) => e);
+    const error = await esloggerAt('not-root', handlers(), { startGraceMs: 5000 }).start().catch((e: unknown) => e);
     expect((error as EsloggerError).code).toBe('E_ESLOGGER_NOT_ROOT');
     expect((error as EsloggerError).message).toContain('must run as root');
   });

@@ -3,7 +3,7 @@ import type { ExecEvent } from '../../src/events/exec-event.js';
 import { ProcessTree } from '../../src/process/process-tree.js';
 import { EndpointSecuritySource } from '../../src/sources/endpoint-security.js';
 import { snapshotProcesses } from '../../src/sources/process-snapshot.js';
-import { EMOND, addon, deliver, resetSimulator, settle, sim } from '../native/sim-helpers.js';
+import { EMOND, addon, deliver, handedOver, resetSimulator, sim } from '../native/sim-helpers.js';
 
 afterEach(resetSimulator);
 
@@ -31,7 +31,7 @@ describe('snapshotProcesses', () => {
     });
     try {
       deliver([{ type: 'exit', version: 7, process: { pid: 300, pidversion: 7, ppid: 1, executable: EMOND, startTime: EMOND_START }, exitStatus: 0 }]);
-      await settle();
+      await handedOver(() => source.stats());
     } finally {
       source.stop();
     }
