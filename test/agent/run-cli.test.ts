@@ -105,6 +105,9 @@ describe('emondguard run', { timeout: 60_000 }, () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
     expect(agentEventKinds(dbPath).filter((kind) => kind === 'stop')).toHaveLength(1);
+    // The log file has the agent's last line: it was on disk before the process exited.
+    const lastLogged = JSON.parse(readFileSync(path.join(daemon.dir, 'agent.log'), 'utf8').trim().split('\n').at(-1) as string);
+    expect(lastLogged).toMatchObject({ level: 'info', message: 'emondguard stopped (SIGTERM received)', complete: true });
   });
 
   it('SIGHUP reloads the configuration and the rules without a restart; a bad file keeps the old configuration', async () => {
