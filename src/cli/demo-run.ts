@@ -68,10 +68,13 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
   const store = AlertStore.open(dbPath, { readonly: true });
   let count: number;
+  let firstId: number;
   try {
-    // This run's alerts only: a --db may hold earlier demos.
+    // This run's alerts only: a --db may hold earlier demos (or real alerts).
     const alerts = store.list({ since: started.getTime(), order: 'oldest' });
     count = alerts.length;
+    // The hints below name this run's first alert, not whatever alert 1 is in that database.
+    firstId = alerts[0]?.id ?? 1;
     out(alerts.length > 0 ? formatAlerts(alerts, 'table', terminalStyle()) : 'No alerts were raised: that is a bug, please report it.\n');
   } finally {
     store.close();
@@ -89,8 +92,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     `\n${count} alert(s) stored in ${dbPath}.\n` +
       `Explore them:\n` +
       `  ${emondguard} alerts list --db ${db} --since 1h\n` +
-      `  ${emondguard} alerts show 1 --db ${db}          # everything, with the investigation guide\n` +
-      `  ${emondguard} alerts ack 1 --note "demo" --db ${db}\n` +
+      `  ${emondguard} alerts show ${firstId} --db ${db}          # everything, with the investigation guide\n` +
+      `  ${emondguard} alerts ack ${firstId} --note "demo" --db ${db}\n` +
       `  ${emondguard} alerts stats --db ${db}\n` +
       `  ${emondguard} scan ${shellQuoted(tracePath)}   # the same story as a retro-hunt\n` +
       `The ECS copy of each alert, as a SIEM would ingest it: ${ndjsonPath}\n`,

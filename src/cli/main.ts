@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { EmondguardError, UsageError, describeError } from '../errors.js';
+import { dropOutputWhenReaderGoes } from './closed-stdout.js';
 import { buildProgram } from './program.js';
 
 /** Exit codes: 0 success, 1 the work failed, 2 usage or input/output errors the user must fix. */
@@ -27,4 +28,5 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+dropOutputWhenReaderGoes();
 process.exitCode = await main(process.argv);

@@ -191,6 +191,31 @@ describe('emondguard demo', () => {
     expect(rescan.stdout.trim().split('\n')).toHaveLength(4);
   });
 
+  it('points its hints at the alerts it stored, in a database that already had some', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emondguard-demo-test-'));
+    const db = path.join(dir, 'shared.db');
+    expect(runCli(['demo', '--db', db]).status).toBe(0);
+    const second = runCli(['demo', '--db', db]);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain(`alerts show 5 --db ${db}`);
+    expect(second.stdout).toContain(`alerts ack 5 --note "demo" --db ${db}`);
+    expect(second.stdout).not.toContain('alerts show 1 ');
+  });
+
+  it('finishes its work quietly when the reader of its output goes away (| head -1)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emondguard-demo-test-'));
+    const db = path.join(dir, 'piped.db');
+    const child = spawn(process.execPath, [CLI_PATH, 'demo', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Like `head -1`: read the first chunk, then close the pipe.
+    child.stdout?.once('data', () => child.stdout?.destroy());
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Error|at /);
+    expect(code).toBe(0);
+    expect(countAlerts(db)).toBe(4);
+  });
+
   it('says to run the follow-up commands through npx when it was run through npx', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'emondguard-demo-test-'));
     const viaNpx = runCli(['demo', '--db', path.join(dir, 'npx.db')], { env: { npm_command: 'exec' } });
