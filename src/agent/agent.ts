@@ -102,6 +102,8 @@ export class Agent {
     // A daemon's alerts are rare: flush each commit (FULL) and spare the checkpoint thread's memory;
     // `databaseSync: "normal"` trades that for throughput under a flood.
     const store = AlertStore.open(config.databasePath, {
+      // The daemon must keep running: whatever sits at its database path is kept beside a new store.
+      notSqlite: 'move-aside',
       synchronous: config.databaseSync,
       backgroundCheckpointAfter: config.databaseSync === 'normal' ? 1 : false,
     });

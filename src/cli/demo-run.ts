@@ -8,6 +8,7 @@ import { defaultPaths } from '../config/default-paths.js';
 import { buildDemoTrace } from '../demo/demo-trace.js';
 import { tryLoadNativeAddon } from '../native/addon.js';
 import { AlertStore } from '../storage/alert-store.js';
+import { refuseIfNotSqlite } from '../storage/sqlite-header.js';
 import { formatAlerts } from './alerts/alert-formats.js';
 import { terminalStyle } from './alerts/terminal.js';
 import { commandName } from './command-name.js';
@@ -21,6 +22,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const out = (text: string) => process.stdout.write(text);
   const workDir = mkdtempSync(path.join(tmpdir(), 'emondguard-demo-'));
   const dbPath = path.resolve(options.db ?? path.join(workDir, 'alerts.db'));
+  // The demo runs the agent, which moves aside whatever is at its database path: not a file --db named by mistake.
+  refuseIfNotSqlite(dbPath);
   mkdirSync(path.dirname(dbPath), { recursive: true });
   const started = new Date();
   const trace = buildDemoTrace(started);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SCHEMA_VERSION, migrate, schemaVersion } from './migrations.js';
 import type { QuarantineRecord } from './quarantine.js';
+import { refuseIfNotSqlite } from './sqlite-header.js';
 import { StoreError, isCorruptionError } from './store-errors.js';
 
 /**
@@ -39,6 +40,12 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
   /** Clock for the quarantine file's name. */
   now?: () => number;
+  /**
+   * A file that is not SQLite at all: `refuse` (default) leaves it untouched and fails with
+   * E_IO_NOT_ALERT_DB, for a mistyped --db; `move-aside` quarantines it like a damaged database
+   * and starts a new one, so the agent's own database path always gives it a working store.
+   */
+  notSqlite?: 'refuse' | 'move-aside';
 }
 
 export type Synchronous = 'full' | 'normal';
@@ -88,6 +95,7 @@ export function missingError(file: string): StoreError {
 /** Read-only: never creates, migrates or repairs anything (the CLI's reads, while the agent writes). */
 export function openForReading(file: string, options: Pick<OpenDatabaseOptions, 'busyTimeoutMs'>): OpenedDatabase {
   if (!fs.existsSync(file)) throw missingError(file);
+  refuseIfNotSqlite(file);
   let db: Database.Database;
   try {
     db = connect(file, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 5000 });

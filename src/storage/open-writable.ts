@@ -11,6 +11,7 @@ import {
   type OpenedDatabase,
 } from './open-database.js';
 import { quarantineDatabase } from './quarantine.js';
+import { refuseIfNotSqlite } from './sqlite-header.js';
 import { StoreError, isAccessError, isCorruptionError } from './store-errors.js';
 
 /**
@@ -26,6 +27,8 @@ const JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export function openForWriting(file: string, options: OpenDatabaseOptions): OpenedDatabase {
   if (options.create === false && !fs.existsSync(file)) throw missingError(file);
+  // Before anything touches it (ensurePrivateFile changes its mode).
+  if (options.notSqlite !== 'move-aside') refuseIfNotSqlite(file);
   try {
     ensurePrivateFile(file);
   } catch (error) {

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { auditEmond } from '../../src/audit/audit.js';
 import { recordAuditFindings } from '../../src/audit/record-findings.js';
 import { AlertStore } from '../../src/storage/alert-store.js';
 import { runCli } from '../helpers/cli.js';
+import { writeDamagedStore } from '../helpers/store.js';
 import { FIXTURES, fixtureTree } from './fixture-tree.js';
 
 const MALICIOUS = `${FIXTURES}malicious`;
@@ -82,9 +82,9 @@ describe('emondguard audit --record', () => {
     expect(again.stderr).toContain('3 already recorded and not resolved');
   });
 
-  it('says so when the store had to set an unreadable database aside', () => {
+  it('says so when the store had to set an unreadable database aside', async () => {
     const db = path.join(fixtureTree(), 'alerts.db');
-    writeFileSync(db, 'this is not SQLite');
+    await writeDamagedStore(db);
     const result = runCli(['audit', '--root', MALICIOUS, '--record', '--db', db]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/the database was unreadable and was moved to .*alerts\.db\.corrupt-/);

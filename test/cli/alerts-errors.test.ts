@@ -62,4 +62,20 @@ describe('emondguard alerts: errors', () => {
     fs.writeFileSync(other, '');
     fails(['list', '--db', other], /not an emondguard alert database/);
   });
+
+  it('exits 2 and leaves the file alone when --db names something that is not a database (a typo)', () => {
+    const notes = path.join(dir, 'notes.txt');
+    fs.writeFileSync(notes, 'call IT about the emond rule\n');
+    fs.chmodSync(notes, 0o644);
+    for (const sub of [['list'], ['ack', '1'], ['resolve', '1'], ['prune']]) fails([...sub, '--db', notes], /is not a SQLite database|not an emondguard alert database/);
+    const scan = runCli(['scan', '--db', notes, '-'], { input: '' });
+    expect(scan.status).toBe(2);
+    expect(scan.stderr).toMatch(/notes\.txt is not a SQLite database.*left untouched/);
+    const demo = runCli(['demo', '--db', notes]);
+    expect(demo.status).toBe(2);
+    expect(demo.stderr).toMatch(/notes\.txt is not a SQLite database/);
+    expect(fs.readFileSync(notes, 'utf8')).toBe('call IT about the emond rule\n');
+    expect(fs.statSync(notes).mode & 0o777).toBe(0o644);
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith('notes.txt.'))).toEqual([]);
+  });
 });

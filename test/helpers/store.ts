@@ -56,3 +56,21 @@ export async function seedCliStore(file: string): Promise<void> {
   });
   store.close();
 }
+
+/**
+ * An emondguard database whose alert pages were scribbled over (a disk fault): still SQLite by its
+ * header, so it is damaged, not foreign, and fails the integrity check when opened for writing.
+ */
+export async function writeDamagedStore(file: string): Promise<void> {
+  const { AlertStore } = await import('../../src/storage/alert-store.js');
+  const { makeAlert } = await import('./alerts.js');
+  const store = AlertStore.open(file);
+  store.insertAlerts(Array.from({ length: 500 }, (_, i) => ({ document: makeAlert({ pid: i + 1 }) })));
+  store.close();
+  const bytes = fs.readFileSync(file);
+  const pageSize = bytes.readUInt16BE(16);
+  // Scribble over the middle of the file: b-tree pages of the alerts table and its indexes.
+  const start = pageSize * 4;
+  for (let i = start; i < Math.min(bytes.length - pageSize, start + pageSize * 20); i += 7) bytes[i] = 0xa5;
+  fs.writeFileSync(file, bytes);
+}

@@ -3,16 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AlertStore } from '../../src/storage/alert-store.js';
 import { makeAlert } from '../helpers/alerts.js';
-import { tempDbPath } from '../helpers/store.js';
-
-/** A closed store with enough alerts to span many pages. */
-function populated(): string {
-  const file = tempDbPath();
-  const store = AlertStore.open(file);
-  store.insertAlerts(Array.from({ length: 500 }, (_, i) => ({ document: makeAlert({ pid: i + 1 }) })));
-  store.close();
-  return file;
-}
+import { tempDbPath, writeDamagedStore } from '../helpers/store.js';
 
 function quarantinedFiles(file: string): string[] {
   return fs
@@ -21,11 +12,11 @@ function quarantinedFiles(file: string): string[] {
 }
 
 describe('a corrupt database', () => {
-  it('that is not SQLite at all is moved aside, kept, and replaced by a working store', () => {
+  it("at the agent's path, that is not SQLite at all is moved aside, kept, and replaced by a working store", () => {
     const file = tempDbPath();
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, 'this is not a database, it is a text file that got in the way\n'.repeat(100));
-    const store = AlertStore.open(file, { now: () => Date.parse('2025-08-07T12:00:00Z') });
+    const store = AlertStore.open(file, { notSqlite: 'move-aside', now: () => Date.parse('2025-08-07T12:00:00Z') });
     expect(store.quarantined?.movedTo).toBe(`${file}.corrupt-2025-08-07T12-00-00-000Z`);
     expect(fs.readFileSync(store.quarantined?.movedTo as string, 'utf8')).toMatch(/^this is not a database/);
     expect(store.insertAlerts([{ document: makeAlert() }])).toEqual([1]);
@@ -35,14 +26,9 @@ describe('a corrupt database', () => {
     store.close();
   });
 
-  it('with damaged pages fails the integrity check at open, is quarantined, and the agent goes on', () => {
-    const file = populated();
-    const bytes = fs.readFileSync(file);
-    const pageSize = bytes.readUInt16BE(16);
-    // Scribble over the middle of the file: b-tree pages of the alerts table and its indexes.
-    const start = pageSize * 4;
-    for (let i = start; i < Math.min(bytes.length - pageSize, start + pageSize * 20); i += 7) bytes[i] = 0xa5;
-    fs.writeFileSync(file, bytes);
+  it('with damaged pages fails the integrity check at open, is quarantined, and the agent goes on', async () => {
+    const file = tempDbPath();
+    await writeDamagedStore(file);
 
     const store = AlertStore.open(file);
     expect(store.quarantined?.reason).toMatch(/integrity check failed|malformed|corrupt/i);
@@ -62,8 +48,25 @@ describe('a corrupt database', () => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, Buffer.alloc(8192, 0x42));
     fs.writeFileSync(`${file}-wal`, 'wal bytes');
-    const store = AlertStore.open(file);
+    const store = AlertStore.open(file, { notSqlite: 'move-aside' });
     expect(fs.readFileSync(`${store.quarantined?.movedTo}-wal`, 'utf8')).toBe('wal bytes');
+    store.close();
+  });
+
+  it('that is not SQLite at all, named by anyone but the agent (a mistyped --db), is refused and left exactly as it was', () => {
+    const file = tempDbPath();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const trace = '{"event_type":9}\n'.repeat(50);
+    fs.writeFileSync(file, trace, { mode: 0o644 });
+    fs.chmodSync(file, 0o644);
+    expect(() => AlertStore.open(file)).toThrow(expect.objectContaining({ code: 'E_IO_NOT_ALERT_DB', message: expect.stringMatching(/is not a SQLite database.*left untouched.*--db/) }));
+    expect(fs.readFileSync(file, 'utf8')).toBe(trace);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o644);
+    expect(quarantinedFiles(file)).toEqual([]);
+    // An empty file is where a new database may start.
+    fs.writeFileSync(file, '');
+    const store = AlertStore.open(file);
+    expect(store.insertAlerts([{ document: makeAlert() }])).toEqual([1]);
     store.close();
   });
 
@@ -71,7 +74,7 @@ describe('a corrupt database', () => {
     const file = tempDbPath();
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, Buffer.alloc(8192, 0x42));
-    expect(() => AlertStore.open(file, { readonly: true })).toThrow(/is corrupt .*restart the agent/);
+    expect(() => AlertStore.open(file, { readonly: true })).toThrow(/not a SQLite database.*restart the agent/);
     expect(fs.readFileSync(file)).toEqual(Buffer.alloc(8192, 0x42));
     expect(quarantinedFiles(file)).toEqual([]);
   });
