@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <pthread.h>
 #include <thread>
@@ -60,6 +61,11 @@ struct World {
   std::atomic<uint64_t> handlerCalls{0};
   std::atomic<uint64_t> handlerNs{0};
   std::atomic<uint64_t> handlerMaxNs{0};
+  // Armed by deliverAfterDelete(): the next es_delete_client returns at once and this message
+  // reaches the deleted client's handler `lateDelayMs` later.
+  std::optional<MessageSpec> lateMessage;
+  uint32_t lateDelayMs = 0;
+  std::atomic<int> lateDeliveriesPending{0};
 };
 
 World &world() {
@@ -241,6 +247,21 @@ void setNewClientResult(es_new_client_result_t result) {
   world().forcedResult = result;
 }
 
+void deliverAfterDelete(MessageSpec spec, uint32_t delayMs) {
+  std::lock_guard<std::mutex> registry(world().mutex);
+  world().lateMessage = std::move(spec);
+  world().lateDelayMs = delayMs;
+}
+
+bool lateDeliveriesDone(uint32_t timeoutMs) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+  while (world().lateDeliveriesPending.load() > 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
 HandlerTiming handlerTiming() {
   World &w = world();
   return HandlerTiming{w.handlerCalls.load(), w.handlerNs.load(), w.handlerMaxNs.load()};
@@ -292,6 +313,29 @@ es_return_t es_delete_client(es_client_t *client) {
   }
   // Like the framework, returns only once no handler call is running.
   client->thread.join();
+  std::optional<MessageSpec> late;
+  uint32_t delayMs = 0;
+  {
+    World &w = world();
+    std::lock_guard<std::mutex> registry(w.mutex);
+    late.swap(w.lateMessage);
+    delayMs = w.lateDelayMs;
+  }
+  if (late.has_value()) {
+    // Apple does not promise that no handler call starts after es_delete_client returns; model the
+    // worst case: one more message, later, to the deleted client's handler.
+    world().lateDeliveriesPending.fetch_add(1);
+    std::thread([client, spec = std::move(*late), delayMs] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
+      BuiltMessage *message = BuiltMessage::build(spec);
+      callHandler(client, message->message());
+      message->release();
+      Block_release(client->handler);
+      delete client;
+      world().lateDeliveriesPending.fetch_sub(1);
+    }).detach();
+    return ES_RETURN_SUCCESS;
+  }
   Block_release(client->handler);
   delete client;
   return ES_RETURN_SUCCESS;

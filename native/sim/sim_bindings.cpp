@@ -228,6 +228,18 @@ Napi::Value handlerTiming(const Napi::CallbackInfo &info) {
   return o;
 }
 
+Napi::Value deliverAfterDelete(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  const double delayMs = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 20;
+  sim::deliverAfterDelete(messageOf(env, info[0]), static_cast<uint32_t>(delayMs));
+  return env.Undefined();
+}
+
+Napi::Value lateDeliveriesDone(const Napi::CallbackInfo &info) {
+  const double timeoutMs = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 5000;
+  return Napi::Boolean::New(info.Env(), sim::lateDeliveriesDone(static_cast<uint32_t>(timeoutMs)));
+}
+
 Napi::Value resetHandlerTiming(const Napi::CallbackInfo &info) {
   sim::resetHandlerTiming();
   return info.Env().Undefined();
@@ -310,6 +322,8 @@ Napi::Object createSimulatorControls(Napi::Env env) {
   sim.Set("setNewClientResult", Napi::Function::New<setNewClientResult>(env, "setNewClientResult"));
   sim.Set("handlerTiming", Napi::Function::New<handlerTiming>(env, "handlerTiming"));
   sim.Set("resetHandlerTiming", Napi::Function::New<resetHandlerTiming>(env, "resetHandlerTiming"));
+  sim.Set("deliverAfterDelete", Napi::Function::New<deliverAfterDelete>(env, "deliverAfterDelete"));
+  sim.Set("lateDeliveriesDone", Napi::Function::New<lateDeliveriesDone>(env, "lateDeliveriesDone"));
   sim.Set("setProcessTable", Napi::Function::New<setProcessTable>(env, "setProcessTable"));
   sim.Set("setSelf", Napi::Function::New<setSelf>(env, "setSelf"));
   sim.Set("logRecords", Napi::Function::New<logRecords>(env, "logRecords"));

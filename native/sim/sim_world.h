@@ -64,6 +64,11 @@ std::vector<ClientSnapshot> liveClients();
 void setNewClientResult(es_new_client_result_t result);
 HandlerTiming handlerTiming();
 void resetHandlerTiming();
+// One-shot: the next es_delete_client returns without waiting, and `spec` reaches that client's
+// handler `delayMs` later (a race Apple's documentation does not rule out).
+void deliverAfterDelete(MessageSpec spec, uint32_t delayMs);
+// Waits until every such late delivery has run; false on timeout.
+bool lateDeliveriesDone(uint32_t timeoutMs);
 
 void setProcessTable(std::vector<SimProcessEntry> entries);
 std::vector<SimProcessEntry> processTable();

@@ -76,12 +76,18 @@ Napi::Object dropInfo(Napi::Env env, ClientRun &run) {
 // Runs on the JS thread for each batch. `env` is null when the environment is being torn down
 // (process exit): then the batch is only freed.
 void callJs(Napi::Env env, Napi::Function onBatch, std::shared_ptr<ClientRun> *context, Batch *batch) {
+  if (env == nullptr) {
+    // Teardown: Node may already have run finalizeDelivery, which deleted `context` (and with it
+    // the last reference to the run), before it drains what is left. Touch nothing but the batch.
+    freeBatch(batch);
+    return;
+  }
   ClientRun &run = **context;
   if (run.batchesInFlight.fetch_sub(1, std::memory_order_acq_rel) == kMaxBatchesInFlight) {
     std::lock_guard<std::mutex> lock(run.inFlightMutex);  // the delivery thread may be waiting for room
     run.inFlightDropped.notify_one();
   }
-  if (env == nullptr || onBatch.IsEmpty()) {
+  if (onBatch.IsEmpty()) {
     freeBatch(batch);
     return;
   }
@@ -91,7 +97,7 @@ void callJs(Napi::Env env, Napi::Function onBatch, std::shared_ptr<ClientRun> *c
     const size_t count = batch->size();
     recycleBatch(run, batch);
     batch = nullptr;
-    run.delivered.fetch_add(count, std::memory_order_relaxed);
+    run.delivered.fetch_add(count, std::memory_order_release);
     run.batches.fetch_add(1, std::memory_order_relaxed);
     try {
       onBatch.Call({encoded.numbers, encoded.text, encoded.ends, dropInfo(env, run)});
@@ -99,8 +105,12 @@ void callJs(Napi::Env env, Napi::Function onBatch, std::shared_ptr<ClientRun> *c
       reportCallbackError(run, error.Value());
     }
   } catch (const Napi::Error &error) {
-    // Encoding the batch failed (out of memory, a terminating isolate): report, keep going.
-    if (batch != nullptr) freeBatch(batch);
+    // Encoding the batch failed (out of memory, a terminating isolate): its events are lost,
+    // counted as drops; report, keep going.
+    if (batch != nullptr) {
+      run.pipeline.countDropped(batch->size());
+      freeBatch(batch);
+    }
     reportCallbackError(run, error.Value());
   }
 }
@@ -257,9 +267,13 @@ Napi::Value EsClientWrap::stats(const Napi::CallbackInfo &info) {
     kernel.Set("global", num(0));
   } else {
     const SequenceTracker &seq = run->session.sequences();
+    // Outcomes before `received` (counted first, on the ES thread): read while events flow,
+    // delivered + queueDrops never exceeds received.
+    const uint64_t delivered = run->delivered.load(std::memory_order_acquire);
+    const uint64_t queueDrops = run->pipeline.queueDrops();
     out.Set("received", num(run->pipeline.received()));
-    out.Set("delivered", num(run->delivered.load()));
-    out.Set("queueDrops", num(run->pipeline.queueDrops()));
+    out.Set("delivered", num(delivered));
+    out.Set("queueDrops", num(queueDrops));
     out.Set("batches", num(run->batches.load()));
     out.Set("maxQueueDepth", num(run->pipeline.maxQueueDepth()));
     out.Set("callbackErrors", num(run->callbackErrors.load()));

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,16 @@ struct SessionStartResult {
   int code = 0;  // es_new_client_result_t for NewClient, es_return_t otherwise
 };
 
+// What the handler block holds instead of the session itself. Apple documents no guarantee that
+// es_delete_client waits for a handler call in progress, or that none starts after it returns; so
+// the block reaches the session only through this gate, and stop() closes it (waiting for a call
+// that holds it) before the session and its sink can go away. A later call (the client is
+// deleted, nothing is subscribed) finds it closed and is ignored.
+struct HandlerGate {
+  std::mutex mutex;
+  class EsSession *session = nullptr;  // null once closed
+};
+
 class EsSession {
  public:
   explicit EsSession(MessageSink &sink) : sink_(sink) {}
@@ -42,7 +54,8 @@ class EsSession {
   EsSession &operator=(const EsSession &) = delete;
 
   SessionStartResult start(const SessionOptions &options);
-  // Unsubscribes and deletes the client; returns once no handler call is running. Idempotent.
+  // Unsubscribes and deletes the client, then closes the handler gate; returns once no handler
+  // call is running and none can reach the sink any more. Idempotent.
   void stop();
   bool running() const { return client_ != nullptr; }
   const SequenceTracker &sequences() const { return sequences_; }
@@ -51,12 +64,11 @@ class EsSession {
   static int probe();
 
  private:
-  void onMessage(const es_message_t *msg);
+  void onMessage(const es_message_t *msg, uint64_t handlerEntryNs);
 
   MessageSink &sink_;
   es_client_t *client_ = nullptr;
-  // True from just before es_subscribe until es_delete_client has returned.
-  std::atomic<bool> accepting_{false};
+  std::shared_ptr<HandlerGate> gate_;
   SequenceTracker sequences_;
 };
 

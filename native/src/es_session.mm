@@ -18,11 +18,15 @@ SessionStartResult EsSession::start(const SessionOptions &options) {
   }
 
   es_client_t *client = nullptr;
-  // The block captures `this`; the session outlives the client because stop() deletes the client
-  // (which waits for a running handler) before the session can go away.
-  EsSession *self = this;
+  // The block holds the gate (a copy of the shared_ptr), never `this`: see HandlerGate. Messages
+  // only come once subscribed, so opening the gate here lets none through early.
+  std::shared_ptr<HandlerGate> gate = std::make_shared<HandlerGate>();
+  gate->session = this;
   const es_new_client_result_t created = es_new_client(&client, ^(es_client_t *, const es_message_t *msg) {
-    self->onMessage(msg);
+    const uint64_t entry = monotonicNowNs();
+    // Uncontended except while stop() closes the gate: the handler is called serially.
+    std::lock_guard<std::mutex> lock(gate->mutex);
+    if (gate->session != nullptr) gate->session->onMessage(msg, entry);
   });
   if (created != ES_NEW_CLIENT_RESULT_SUCCESS) {
     result.step = SessionStartResult::NewClient;
@@ -30,6 +34,7 @@ SessionStartResult EsSession::start(const SessionOptions &options) {
     return result;
   }
   client_ = client;
+  gate_ = std::move(gate);
 
   auto fail = [&](SessionStartResult::Step step, int code) {
     stop();
@@ -59,7 +64,6 @@ SessionStartResult EsSession::start(const SessionOptions &options) {
     }
   }
 
-  accepting_.store(true, std::memory_order_release);
   const es_return_t subscribed =
       es_subscribe(client_, options.events.data(), static_cast<uint32_t>(options.events.size()));
   if (subscribed != ES_RETURN_SUCCESS) return fail(SessionStartResult::Subscribe, subscribed);
@@ -68,19 +72,22 @@ SessionStartResult EsSession::start(const SessionOptions &options) {
 
 void EsSession::stop() {
   if (client_ == nullptr) return;
-  // Messages keep being accepted until es_delete_client returns: one the kernel hands over while
-  // we unsubscribe was still received, and the pipeline (closed only after this) delivers it.
+  // Messages keep reaching the sink until the client is deleted: one the kernel hands over while
+  // we unsubscribe was received, and the pipeline (closed only after this) delivers it.
   es_unsubscribe_all(client_);
   es_delete_client(client_);
-  accepting_.store(false, std::memory_order_release);
   client_ = nullptr;
+  {
+    // Waits for a handler call that is still running, whatever es_delete_client guaranteed.
+    std::lock_guard<std::mutex> lock(gate_->mutex);
+    gate_->session = nullptr;
+  }
+  gate_.reset();
 }
 
-void EsSession::onMessage(const es_message_t *msg) {
-  const uint64_t entry = monotonicNowNs();
-  if (!accepting_.load(std::memory_order_acquire)) return;
+void EsSession::onMessage(const es_message_t *msg, uint64_t handlerEntryNs) {
   sequences_.observe(msg);
-  sink_.accept(msg, entry);
+  sink_.accept(msg, handlerEntryNs);
 }
 
 int EsSession::probe() {

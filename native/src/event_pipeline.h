@@ -29,7 +29,7 @@ class EventPipeline final : public MessageSink {
 
   void accept(const es_message_t *msg, uint64_t handlerEntryNs) override;
 
-  // Consumer side. Blocks until batchSize events are queued, or batchLatencyMs after the first
+  // Consumer side. Blocks until a batch is queued (fillTarget_), or batchLatencyMs after the first
   // queued event, or until close(); returns false once closed and empty.
   bool waitForBatch();
   ConvertedEvent *pop() { return ring_.tryPop(); }
@@ -39,8 +39,10 @@ class EventPipeline final : public MessageSink {
   void close();
   bool closed() const { return closed_.load(std::memory_order_acquire); }
 
-  uint64_t received() const { return received_.load(std::memory_order_relaxed); }
-  uint64_t queueDrops() const { return queueDrops_.load(std::memory_order_relaxed); }
+  uint64_t received() const { return received_.load(std::memory_order_acquire); }
+  uint64_t queueDrops() const { return queueDrops_.load(std::memory_order_acquire); }
+  // Events lost after they left the queue (a batch JavaScript could not be given).
+  void countDropped(uint64_t count) { queueDrops_.fetch_add(count, std::memory_order_release); }
   uint64_t maxQueueDepth() const { return maxDepth_.load(std::memory_order_relaxed); }
   const PipelineOptions &options() const { return options_; }
 
@@ -52,6 +54,9 @@ class EventPipeline final : public MessageSink {
   // Events JavaScript is done with, flowing back to the ES thread: steady state needs no malloc on
   // the ES thread and no cross-thread free.
   SpscRing<ConvertedEvent> recycled_;
+  // Queued events that make a batch worth waking the consumer for: batchSize, but at most half the
+  // ring, so a batchSize larger than the queue cannot leave the consumer asleep while it overflows.
+  const size_t fillTarget_;
   ExecutionPathCache executionPaths_;  // ES thread only
   std::atomic<uint64_t> received_{0};
   std::atomic<uint64_t> queueDrops_{0};

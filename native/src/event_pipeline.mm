@@ -1,5 +1,6 @@
 #include "event_pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <new>
 
@@ -12,7 +13,8 @@ constexpr size_t kMaxRecycled = 4096;
 EventPipeline::EventPipeline(const PipelineOptions &options)
     : options_(options),
       ring_(options.queueCapacity),
-      recycled_(options.queueCapacity < kMaxRecycled ? options.queueCapacity : kMaxRecycled) {}
+      recycled_(options.queueCapacity < kMaxRecycled ? options.queueCapacity : kMaxRecycled),
+      fillTarget_(std::max<size_t>(1, std::min<size_t>(options.batchSize, ring_.capacity() / 2))) {}
 
 EventPipeline::~EventPipeline() {
   while (ConvertedEvent *event = ring_.tryPop()) delete event;
@@ -32,7 +34,7 @@ void EventPipeline::accept(const es_message_t *msg, uint64_t handlerEntryNs) {
     event = new (std::nothrow) ConvertedEvent();
   }
   if (event == nullptr) {
-    queueDrops_.fetch_add(1, std::memory_order_relaxed);
+    queueDrops_.fetch_add(1, std::memory_order_release);
     return;
   }
   if (!convertMessage(msg, options_.argv, handlerEntryNs, executionPaths_, *event)) {
@@ -41,7 +43,7 @@ void EventPipeline::accept(const es_message_t *msg, uint64_t handlerEntryNs) {
   }
   if (!ring_.tryPush(event)) {
     delete event;
-    queueDrops_.fetch_add(1, std::memory_order_relaxed);
+    queueDrops_.fetch_add(1, std::memory_order_release);
     return;
   }
   // Pairs with the fence in waitForBatch(): either the consumer sees this event, or this thread
@@ -54,7 +56,7 @@ void EventPipeline::accept(const es_message_t *msg, uint64_t handlerEntryNs) {
   }
   // Wake the consumer only when it sleeps with nothing queued, or when a batch just filled: a
   // syscall per message would cost more than the whole conversion.
-  if (depth == 1 || depth == options_.batchSize) wakeConsumer();
+  if (depth == 1 || depth == fillTarget_) wakeConsumer();
 }
 
 void EventPipeline::wakeConsumer() {
@@ -81,12 +83,12 @@ bool EventPipeline::waitForBatch() {
   if (ring_.size() == 0) return false;  // closed and drained
   // Something is queued: give the batch up to batchLatencyMs to fill.
   const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(options_.batchLatencyMs);
-  while (ring_.size() < options_.batchSize && !closed_.load(std::memory_order_acquire)) {
+  while (ring_.size() < fillTarget_ && !closed_.load(std::memory_order_acquire)) {
     const Clock::time_point now = Clock::now();
     if (now >= deadline) break;
     consumerWaiting_.store(true, std::memory_order_seq_cst);
     std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (ring_.size() < options_.batchSize) wake_.wait_until(lock, deadline);
+    if (ring_.size() < fillTarget_) wake_.wait_until(lock, deadline);
     consumerWaiting_.store(false, std::memory_order_seq_cst);
   }
   return true;

@@ -272,6 +272,13 @@ export interface SimulatorControls {
   /** Time spent inside the ES handler block, over all messages since the last reset. */
   handlerTiming(): { calls: number; totalNs: number; maxNs: number };
   resetHandlerTiming(): void;
+  /**
+   * One-shot: the next es_delete_client returns without waiting, and `message` reaches that
+   * client's handler `delayMs` (default 20) later — a race Apple's documentation does not rule out.
+   */
+  deliverAfterDelete(message: SimMessageSpec, delayMs?: number): void;
+  /** Waits until every such late delivery has run; false on timeout. */
+  lateDeliveriesDone(timeoutMs?: number): boolean;
   setProcessTable(entries: ProcessInfo[]): void;
   /** The audit token the addon reads as its own (for self-muting). */
   setSelf(token: { pid: number; pidversion?: number }): void;

@@ -75,7 +75,6 @@ export class EndpointSecuritySource {
   readonly #convert: NativeEventConverter;
   #client: EsClient | undefined;
   #conversionErrors = 0;
-  #reportedDrops = 0;
 
   constructor(options: EndpointSecuritySourceOptions = {}) {
     this.#addon = options.addon ?? loadNativeAddon();
@@ -96,10 +95,11 @@ export class EndpointSecuritySource {
   start(onEvents: (events: ExecEvent[]) => void, onError: (error: Error) => void): void {
     if (this.#client?.running) throw new EmondguardError('E_ES_ALREADY_STARTED', 'The Endpoint Security source is already started; stop() it first.');
     const client = new this.#addon.EsClient(this.#options);
-    this.#reportedDrops = 0;
     const report = (error: unknown): void => onError(error instanceof Error ? error : new Error(describeError(error)));
-    client.startStreaming((batch, drops) => {
-      this.#reportDrops(drops, report);
+    // Per run: a previous run's last batches, still arriving, carry that run's own totals.
+    const drops = { reported: 0 };
+    client.startStreaming((batch, dropInfo) => {
+      reportDrops(dropInfo, drops, report);
       this.#deliver(batch, onEvents, report);
     }, report);
     this.#client = client;
@@ -152,11 +152,13 @@ export class EndpointSecuritySource {
     return this.#addon.listProcesses();
   }
 
-  #reportDrops(drops: NativeDropInfo, report: (error: unknown) => void): void {
-    const total = drops.queueDrops + drops.kernelDrops;
-    if (total > this.#reportedDrops) {
-      this.#reportedDrops = total;
-      report(new EventsDroppedError(drops.queueDrops, drops.kernelDrops));
-    }
+}
+
+/** Reports drops once per increase of the run's total. */
+function reportDrops(info: NativeDropInfo, drops: { reported: number }, report: (error: unknown) => void): void {
+  const total = info.queueDrops + info.kernelDrops;
+  if (total > drops.reported) {
+    drops.reported = total;
+    report(new EventsDroppedError(info.queueDrops, info.kernelDrops));
   }
 }

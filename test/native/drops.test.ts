@@ -58,6 +58,14 @@ describe('kernel drop accounting from sequence numbers', () => {
 });
 
 describe('the bounded queue', () => {
+  it('wakes the delivery thread in time when batchSize is larger than the queue', async () => {
+    // A batch of 64 can never be waited for in a ring of 16: half the ring is the batch then.
+    const c = collect({ queueCapacity: 16, batchSize: 64, batchLatencyMs: 1000 });
+    sim().burst({ message: emondShellExec(), count: 200, ratePerSecond: 2000 });
+    // Not waitUntilIdle(): it would block the JS thread that drains the queue.
+    await c.waitFor(200, 10_000);
+    expect(c.client.stats()).toMatchObject({ received: 200, delivered: 200, queueDrops: 0 });
+  });
   it('drops and counts when full, never blocking the ES thread', async () => {
     const c = collect({ queueCapacity: 64, batchSize: 16 });
     // The JS thread is stuck in waitUntilIdle while the burst runs, so nothing drains the queue

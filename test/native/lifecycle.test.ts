@@ -124,6 +124,42 @@ describe('start and stop', () => {
   });
 });
 
+describe('teardown in a worker', () => {
+  it('survives a worker terminated with batches still queued for it', () => {
+    const run = runFixture('worker-terminate-queued.mjs', ['10']);
+    expect(run.signal).toBeNull();
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ rounds: 10 });
+  });
+
+  it('survives process.exit() inside a worker\'s batch callback with more batches queued', () => {
+    const run = runFixture('worker-exit-queued.mjs', ['10']);
+    expect(run.stderr).not.toMatch(/FATAL ERROR/);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ rounds: 10, lastCode: 3 });
+  });
+});
+
+describe('a handler call after the client was deleted', () => {
+  it('never reaches a stopped client (Apple does not promise es_delete_client rules it out)', async () => {
+    const c = collect();
+    deliver([emondShellExec()]);
+    await c.waitFor(1);
+    sim().deliverAfterDelete(emondShellExec({ target: { pid: 999, executable: '/bin/sh' } }), 50);
+    c.client.stop();
+    expect(c.client.stats()).toMatchObject({ received: 1, delivered: 1 });
+    // Start again at once: the stopped run (its session, its queue) is freed before the late call.
+    const again: unknown[] = [];
+    c.client.start((events) => again.push(...events), () => {});
+    expect(sim().lateDeliveriesDone(5000)).toBe(true);
+    expect(sim().handlerTiming().calls).toBe(2); // the late call did happen
+    await settle(30);
+    expect(c.client.stats()).toMatchObject({ received: 0, delivered: 0 });
+    expect(again).toEqual([]);
+    expect(c.events.map((event) => event.process.pid)).not.toContain(999);
+  });
+});
+
 describe('errors in the JavaScript callback', () => {
   it('reports an exception to onError and keeps delivering', async () => {
     const Client = addon().EsClient;

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ExecEvent } from '../../src/events/exec-event.js';
 import type { EsClient, NativeAddon, NativeDropInfo, NativeEvent, NativeEventStream } from '../../src/native/addon.js';
 import { DELIVERY_CHUNK, EventConversionError, emptyClientStats, EventsDroppedError, EndpointSecuritySource } from '../../src/sources/endpoint-security.js';
@@ -127,6 +127,34 @@ describe('EndpointSecuritySource', () => {
     expect(dropped).toHaveLength(1);
     expect(dropped[0]).toMatchObject({ code: 'E_ES_EVENTS_DROPPED', kernelDrops: 4, queueDrops: 0 });
     expect(source.stats()).toMatchObject({ received: 3, delivered: 3, conversionErrors: 0 });
+  });
+
+  it('reports a run\'s drops once, even when its last batches arrive after a restart', async () => {
+    const source = new EndpointSecuritySource({ addon: addon(), client: { batchSize: 1 } });
+    sources.push(source);
+    const errors: Error[] = [];
+    let restarted = false;
+    const seen: number[] = [];
+    const onEvents = (batch: ExecEvent[]): void => {
+      seen.push(...batch.map((event) => event.process.pid));
+      // Restart from inside the batch that carried the drop: the run's later batches are queued.
+      if (!restarted && batch.some((event) => event.process.pid === 402)) {
+        restarted = true;
+        source.stop();
+        source.start(() => {}, (error) => errors.push(error));
+      }
+    };
+    source.start(onEvents, (error) => errors.push(error));
+    deliver([
+      emondShellExec({ target: shProcess({ pid: 401 }) }),
+      emondShellExec({ target: shProcess({ pid: 402 }), seqGap: 4, globalSeqGap: 4 }),
+      emondShellExec({ target: shProcess({ pid: 403 }) }),
+      emondShellExec({ target: shProcess({ pid: 404 }) }),
+    ]);
+    // The first run's last batch reaches its callback after the restart.
+    await vi.waitFor(() => expect(seen).toContain(404), { timeout: 10_000, interval: 5 });
+    expect(restarted).toBe(true);
+    expect(errors.filter((e) => e instanceof EventsDroppedError)).toHaveLength(1);
   });
 
   it('passes consumer exceptions to onError and keeps delivering', async () => {
