@@ -383,7 +383,7 @@ try {
   out.push('');
   out.push('Goals (issue 4): ≥ 50,000 alerts/s batched; p99 event-in → row visible to a reader < 50 ms; `alerts list --since 24h` on 1 M alerts < 100 ms.');
   out.push(`Machine: ${os.cpus().length} cores shared with other engineers' builds and tests; before each section the benchmark waits up to ${QUIET_WAIT_S} s for the 1-minute load average to drop below ${QUIET_LOAD}, and each table gives the load it ran under (start → end). CPU time is given beside wall time: it is what the work costs, whoever else wants the cores.`);
-  out.push('Writes use the production path and settings — WAL, schema version 4 (process fields read from the document, one index per insert), 16 KiB pages, multi-row inserts, the checkpoint thread — with `synchronous = NORMAL` (the default: survives the agent crashing or being killed; the checkpoint thread flushes to disk within ~0.1 s) unless a row says FULL (every commit waits for the disk). Realistic ECS documents, ~1.1 KB stored per alert.');
+  out.push('Writes use the production path and settings — WAL, schema version 5 (process fields read from the document, one index per insert), 16 KiB pages, multi-row inserts, the checkpoint thread — with `synchronous = NORMAL` (the default: survives the agent crashing or being killed; the checkpoint thread flushes to disk within ~0.1 s) unless a row says FULL (every commit waits for the disk). Realistic ECS documents, ~1.1 KB stored per alert.');
   out.push('');
   out.push('### Inserts per second');
   out.push('');

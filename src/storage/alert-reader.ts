@@ -11,8 +11,10 @@ import {
   toSummary,
   type AlertDetail,
   type AlertRow,
+  type AlertStatus,
   type AlertSummary,
   type RuleContext,
+  type StatusChangeRecord,
 } from './alert-rows.js';
 import { openForReading, type OpenDatabaseOptions } from './open-database.js';
 import { collectStats, type StatsRange, type StoreStats } from './store-stats.js';
@@ -92,7 +94,17 @@ export class AlertReader {
     if (query !== null) context.query = query;
     if (source !== null) context.source = source;
     const stored = parseStored(row.document);
-    return { ...toSummary(summary, stored), document: toDocument(stored, ecs, row.count), rule_context: context };
+    return { ...toSummary(summary, stored), document: toDocument(stored, ecs, row.count), rule_context: context, status_history: this.statusHistory(id) };
+  }
+
+  private statusHistory(id: number): StatusChangeRecord[] {
+    const rows = this.statement('SELECT status, changed_by, changed_at, note FROM status_changes WHERE alert_id = ? ORDER BY id').all(id) as Array<{
+      status: AlertStatus;
+      changed_by: string | null;
+      changed_at: number;
+      note: string | null;
+    }>;
+    return rows.map((r) => ({ status: r.status, by: r.changed_by, at: new Date(r.changed_at).toISOString(), note: r.note }));
   }
 
   stats(range: StatsRange = {}): StoreStats {

@@ -51,6 +51,16 @@ export interface AlertSummary {
 export interface AlertDetail extends AlertSummary {
   document: AlertDocument;
   rule_context: RuleContext;
+  /** Every ack and resolve, oldest first (the summary's status_* fields are the last of them). */
+  status_history: StatusChangeRecord[];
+}
+
+export interface StatusChangeRecord {
+  status: AlertStatus;
+  by: string | null;
+  /** ISO 8601. */
+  at: string;
+  note: string | null;
 }
 
 /** Raw summary row as SUMMARY_COLUMNS selects it. */

@@ -142,11 +142,34 @@ export class AlertStore extends AlertReader {
     this.commit({ events: [event] });
   }
 
-  /** Acknowledges or resolves an alert; throws `E_ALERT_NOT_FOUND` (a usage error) for an unknown id. */
+  /**
+   * Acknowledges or resolves an alert; throws `E_ALERT_NOT_FOUND` (a usage error) for an unknown id.
+   * The alert row holds the latest change; status_changes keeps every one (`alerts show`).
+   */
   setStatus(id: number, status: AlertStatus, change: StatusChange): AlertSummary {
-    const changed = this.statement(
-      'UPDATE alerts SET status = ?, status_by = ?, status_at = ?, status_note = ? WHERE id = ?',
-    ).run(status, change.by, this.now(), change.note ?? null, id).changes;
+    const at = this.now();
+    const note = change.note ?? null;
+    const changed = this.db
+      .transaction(() => {
+        const rows = this.statement('UPDATE alerts SET status = ?, status_by = ?, status_at = ?, status_note = ? WHERE id = ?').run(
+          status,
+          change.by,
+          at,
+          note,
+          id,
+        ).changes;
+        if (rows > 0) {
+          this.statement('INSERT INTO status_changes (alert_id, status, changed_by, changed_at, note) VALUES (?, ?, ?, ?, ?)').run(
+            id,
+            status,
+            change.by,
+            at,
+            note,
+          );
+        }
+        return rows;
+      })
+      .immediate();
     if (changed === 0) {
       throw new UsageError(`no alert with id ${id} in ${this.file}; \`emondguard alerts list\` shows the ids`, {
         code: 'E_ALERT_NOT_FOUND',

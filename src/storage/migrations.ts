@@ -147,6 +147,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alerts_triaged ON alerts(status, timestamp) WHERE status != 'open';
     `,
   },
+  {
+    version: 5,
+    description: 'triage history: every ack and resolve kept, not only the latest',
+    sql: `
+      -- alerts.status_* hold the current state; this keeps each change with who, when and the
+      -- note, so a second resolve (or a reopening ack) never erases what was written before.
+      CREATE TABLE status_changes (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL,       -- alerts.id; removed with the alert by pruning
+        status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved')),
+        changed_by TEXT,
+        changed_at INTEGER NOT NULL,     -- ms since the epoch
+        note TEXT
+      );
+      CREATE INDEX status_changes_by_alert ON status_changes(alert_id, id);
+      INSERT INTO status_changes (alert_id, status, changed_by, changed_at, note)
+        SELECT id, status, status_by, coalesce(status_at, created), status_note FROM alerts WHERE status != 'open';
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS.length;

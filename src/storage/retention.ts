@@ -49,6 +49,10 @@ export function prune(db: Database.Database, policy: RetentionPolicy, now: numbe
   }
   let removedBySize = 0;
   if (policy.maxBytes !== undefined) removedBySize = shrinkTo(db, policy.maxBytes);
+  // The triage history of alerts that are gone (few rows: only triaged alerts have any).
+  if (removedByAge + removedBySize > 0) {
+    db.prepare('DELETE FROM status_changes WHERE alert_id NOT IN (SELECT id FROM alerts)').run();
+  }
   return { removedByAge, removedBySize, removedOther, bytesBefore, bytesAfter: usedBytes(db) };
 }
 

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,9 +24,25 @@ describe('emondguard alerts: triage and maintenance', () => {
     expect(resolve.stdout).toBe('Alert 6 resolved by dave\n');
     const store = AlertStore.open(db, { readonly: true });
     expect(store.get(6)).toMatchObject({ status: 'resolved', status_by: 'dave', status_note: null });
+    // The latest change is the alert's status; none of the earlier ones is lost.
+    expect(store.get(6)?.status_history.map(({ status, by, note }) => ({ status, by, note }))).toEqual([
+      { status: 'acknowledged', by: 'carol', note: 'looking into it' },
+      { status: 'resolved', by: 'dave', note: null },
+    ]);
     store.close();
     const shown = runCli(['alerts', 'show', '6', '--db', db]).stdout;
     expect(shown).toMatch(/Status {8}resolved by dave at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\n/);
+    expect(shown).toMatch(/Triage history\n {2}\S+ \S+ UTC {2}acknowledged by carol — looking into it\n {2}\S+ \S+ UTC {2}resolved by dave\n/);
+  });
+
+  it('says so when an ack reopens a resolved alert', () => {
+    runCli(['alerts', 'resolve', '6', '--by', 'dave', '--note', 'benign', '--db', db]);
+    const ack = runCli(['alerts', 'ack', '6', '--by', 'erin', '--db', db]);
+    expect(ack.status).toBe(0);
+    expect(ack.stdout).toMatch(/^Alert 6 acknowledged by erin\nIt had been resolved by dave at \S+; it is open for investigation again\.\n$/);
+    const store = AlertStore.open(db, { readonly: true });
+    expect(store.get(6)?.status_history.map((change) => change.note)).toEqual(['benign', null]);
+    store.close();
   });
 
   it('prune applies retention and the size cap and reports it', () => {
@@ -36,6 +53,10 @@ describe('emondguard alerts: triage and maintenance', () => {
     const stats = JSON.parse(runCli(['alerts', 'stats', '--format', 'json', '--db', db]).stdout) as { totals: { alerts: number }; agentEvents: Record<string, number> };
     expect(stats.totals.alerts).toBe(0);
     expect(stats.agentEvents.prune).toBe(1);
+    // The triage history goes with its alerts.
+    const file = new Database(db, { readonly: true });
+    expect(file.prepare('SELECT count(*) FROM status_changes').pluck().get()).toBe(0);
+    file.close();
   });
 
   it('lists recent alerts with --since 24h', () => {

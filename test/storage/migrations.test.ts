@@ -38,12 +38,20 @@ function fileAtVersion(version: number): string {
     JSON.stringify({ rule: makeAlert().rule, threat: makeAlert().threat }),
   );
   const { rule: _r, threat: _t, ...event } = makeAlert({ pid: 77 });
-  db.prepare(
-    `INSERT INTO alerts (timestamp, created, rule_ref, rule_id, rule_name, rule_version, severity, risk_score, pid,
-       process_name, executable, args, command_line, parent_name, count, document)
-     VALUES (1754572895880, 1754572895880, 1, 'r1', 'Rule One', 1, 'medium', 47, 77, 'curl', '/usr/bin/curl',
-       '["curl"]', 'curl', 'emond', 2, ?)`,
-  ).run(JSON.stringify(event));
+  if (version >= 4) {
+    // Version 4 keeps the rule's fields in its rules row and the process fields in the document.
+    db.prepare(`UPDATE rules SET severity = 'medium', risk_score = 47`).run();
+    db.prepare(`INSERT INTO alerts (timestamp, created, rule_ref, count, document) VALUES (1754572895880, 1754572895880, 1, 2, ?)`).run(
+      JSON.stringify(event),
+    );
+  } else {
+    db.prepare(
+      `INSERT INTO alerts (timestamp, created, rule_ref, rule_id, rule_name, rule_version, severity, risk_score, pid,
+         process_name, executable, args, command_line, parent_name, count, document)
+       VALUES (1754572895880, 1754572895880, 1, 'r1', 'Rule One', 1, 'medium', 47, 77, 'curl', '/usr/bin/curl',
+         '["curl"]', 'curl', 'emond', 2, ?)`,
+    ).run(JSON.stringify(event));
+  }
   // Version 3 and later keep an event's number in its own column; earlier ones only in the detail.
   if (version >= 3) {
     db.prepare(`INSERT INTO agent_events (time, kind, message, count, detail) VALUES (1754572895880, 'drops', 'dropped', 9, '{"count":9}')`).run();
@@ -84,6 +92,10 @@ describe('schema migrations', () => {
       expect(store.count({ severities: ['high'] })).toBe(0);
       expect(alert?.status).toBe(version >= 2 ? 'acknowledged' : 'open');
       expect(store.get(alert?.id as number)?.rule_context.note).toBe('old guide');
+      // Version 5 starts the triage history from the status each alert had.
+      expect(store.get(alert?.id as number)?.status_history).toEqual(
+        version >= 2 ? [{ status: 'acknowledged', by: 'alice', at: '2025-08-07T13:21:35.880Z', note: null }] : [],
+      );
       // Version 3 moved the number of an agent event out of its detail into a column.
       expect(store.agentEvents()[0]).toMatchObject({ kind: 'drops', count: 9 });
       expect(store.stats().drops).toEqual([{ day: '2025-08-07', count: 9 }]);

@@ -11,8 +11,13 @@ export interface StatusFlags {
 /** ack/resolve: the only CLI writes besides prune; recorded with who, when and an optional note. */
 export async function runSetStatus(id: number, status: AlertStatus, flags: StatusFlags): Promise<void> {
   await withStore(openStoreForWriting(flags.db), (store) => {
+    const before = store.get(id);
     const alert = store.setStatus(id, status, { by: flags.by ?? operator(), ...(flags.note ? { note: flags.note } : {}) });
     process.stdout.write(`Alert ${alert.id} ${alert.status} by ${alert.status_by ?? '?'}${alert.status_note ? `: ${alert.status_note}` : ''}\n`);
+    // Moving a resolved alert back (ack) is allowed, to reopen it; say so, it is easy to do by mistake.
+    if (before?.status === 'resolved' && status !== 'resolved') {
+      process.stdout.write(`It had been resolved by ${before.status_by ?? '?'} at ${before.status_at ?? '?'}; it is open for investigation again.\n`);
+    }
   });
 }
 

@@ -1,6 +1,6 @@
 import { UsageError } from '../../errors.js';
 import type { ThreatMapping } from '../../rules/rule.js';
-import type { AlertDetail } from '../../storage/alert-rows.js';
+import type { AlertDetail, StatusChangeRecord } from '../../storage/alert-rows.js';
 import { shortTime } from './alert-formats.js';
 import type { ShowFormat } from './formats.js';
 import { openStoreForReading, withStore } from './open-store.js';
@@ -48,6 +48,8 @@ export function renderAlert(alert: AlertDetail, color: boolean): string {
   for (const [label, value] of facts) {
     if (value !== null && value !== '') lines.push(`  ${label.padEnd(13)} ${printable(value)}`);
   }
+  // The status line is the latest change; the history matters once there was more than one.
+  if (alert.status_history.length > 1) lines.push(heading('Triage history'), ...alert.status_history.map(historyLine));
   lines.push(heading('MITRE ATT&CK'), ...threatLines(alert.document.threat));
   const references = alert.rule_context.references?.length ? alert.rule_context.references : alert.document.rule.reference;
   if (references.length > 0) lines.push(heading('References'), ...references.map((r) => `  - ${r}`));
@@ -55,6 +57,11 @@ export function renderAlert(alert: AlertDetail, color: boolean): string {
   lines.push(alert.rule_context.note?.trim() || '  (the rule has no investigation guide)');
   lines.push(heading('ECS document'), JSON.stringify(alert.document, null, 2));
   return `${lines.join('\n')}\n`;
+}
+
+function historyLine(change: StatusChangeRecord): string {
+  const note = change.note ? ` — ${change.note}` : '';
+  return printable(`  ${shortTime(change.at)} UTC  ${change.status} by ${change.by ?? '?'}${note}`);
 }
 
 function statusLine(alert: AlertDetail): string {
