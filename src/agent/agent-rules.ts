@@ -26,16 +26,24 @@ export function loadAgentRules(config: Pick<AgentConfig, 'builtinRules' | 'ruleP
   return { rules: rules.filter((rule) => enabled.has(rule.id)), problems };
 }
 
+const NO_RULES =
+  'no detection rules to run: check builtinRules, rulePaths and enabledRules (`emondguard config show`, `emondguard rules list`).';
+
+/**
+ * Everything that keeps the configured rules from running as configured: rule files that do not
+ * load, enabledRules naming no rule, nothing left to run. `config check` and `doctor` report these
+ * before a rollout; the agent would log them (or refuse to start with no rule).
+ */
+export function ruleSetProblems(config: Parameters<typeof loadAgentRules>[0]): string[] {
+  const { rules, problems } = loadAgentRules(config);
+  return rules.length === 0 ? [...problems, NO_RULES] : problems;
+}
+
 /** At start-up: run what loaded, report what did not, refuse to run with nothing. */
 export function startupRules(config: Parameters<typeof loadAgentRules>[0], log: AgentLog): CompiledRule[] {
   const { rules, problems } = loadAgentRules(config);
   for (const problem of problems) log.error(`rule not loaded: ${problem}`);
-  if (rules.length === 0) {
-    throw new AgentError(
-      'E_AGENT_NO_RULES',
-      'no detection rules to run: check builtinRules, rulePaths and enabledRules (`emondguard config show`, `emondguard rules list`).',
-    );
-  }
+  if (rules.length === 0) throw new AgentError('E_AGENT_NO_RULES', NO_RULES);
   log.info(`running ${rules.length} rule(s)`, { rules: rules.map((rule) => `${rule.id} ${rule.name}`) });
   return rules;
 }

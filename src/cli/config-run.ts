@@ -1,7 +1,8 @@
+import { ruleSetProblems } from '../agent/agent-rules.js';
 import { ConfigError } from '../config/errors.js';
 import { CONFIG_KEYS, CONFIG_KEY_NAMES } from '../config/keys.js';
 import { readJsonLayer, loadConfig } from '../config/load.js';
-import { validateLayer } from '../config/resolve.js';
+import { resolveConfig, validateLayer } from '../config/resolve.js';
 import { UsageError } from '../errors.js';
 
 /** `emondguard config show`: the effective configuration and where each value came from. */
@@ -26,7 +27,14 @@ export function runConfigCheck(file: string): void {
   if (!layer) return;
   const { values, problems } = validateLayer(layer);
   if (problems.length > 0) throw asUsageError(ConfigError.invalid(problems));
-  process.stdout.write(`✓ ${file}: ${Object.keys(values).length} setting(s), all valid\n`);
+  // Well-formed is not enough: the rules it names must load, as the agent will load them.
+  const ruleProblems = ruleSetProblems(resolveConfig({ file: layer }).config);
+  if (ruleProblems.length > 0) {
+    throw new UsageError(`${file}: its rules would not run as configured:\n${ruleProblems.map((problem) => `  - ${problem}`).join('\n')}`, {
+      code: 'E_CONFIG_RULES',
+    });
+  }
+  process.stdout.write(`✓ ${file}: ${Object.keys(values).length} setting(s), all valid; its rules load\n`);
 }
 
 /** Configuration mistakes are the administrator's to fix: exit code 2, like any usage error. */

@@ -1,4 +1,5 @@
 import { Agent } from '../agent/agent.js';
+import { AgentError } from '../agent/agent-errors.js';
 import { ConfigError } from '../config/errors.js';
 import { CONFIG_KEYS, type SourceSetting } from '../config/keys.js';
 import { loadConfig } from '../config/load.js';
@@ -36,6 +37,10 @@ export async function runAgent(options: RunOptions): Promise<void> {
     ...(source ? { source } : {}),
     ...(simulation ? { simulation } : {}),
     logToStderr: true,
+  }).catch((error: unknown) => {
+    // No rule to run is the configuration's doing: exit 2, like every configuration error.
+    if (error instanceof AgentError && error.code === 'E_AGENT_NO_RULES') throw new UsageError(error.message, { cause: error, code: error.code });
+    throw error;
   });
 
   await new Promise<void>((resolve, reject) => {

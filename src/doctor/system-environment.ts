@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, statSync, statfsSync } from 'node:fs';
 import type { ConfigurationStatus, DoctorEnvironment, DoctorFs, EsProbeOutcome, FileInfo } from './environment.js';
+import { ruleSetProblems } from '../agent/agent-rules.js';
 import { checkConfiguration, type ConfigurationCheck } from '../config/config-status.js';
 import { agentDatabasePath, probeEsClientWithAddon } from './probes.js';
 
@@ -34,7 +35,10 @@ export function configurationStatus(configPath?: string): ConfigurationStatus {
 
 /** A configuration already checked, as the doctor reports it. */
 export function configurationStatusOf(checked: ConfigurationCheck): ConfigurationStatus {
-  return checked.state === 'valid' ? { state: 'valid', source: checked.source } : checked;
+  if (checked.state !== 'valid') return checked;
+  // Valid keys are not enough: the rules they name must load, as the agent will load them.
+  const rules = ruleSetProblems(checked.config);
+  return rules.length > 0 ? { state: 'invalid', source: checked.source, errors: rules } : { state: 'valid', source: checked.source };
 }
 
 function runCommand(command: string, args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string; error?: string }> {

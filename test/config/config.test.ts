@@ -162,6 +162,31 @@ describe('emondguard config', () => {
     expect(result.stderr).toContain('"nope": unknown key');
   });
 
+  it('check: exit 2 when the rules it names would not run as configured', () => {
+    const brokenRule = writeJson('broken.toml', "[rule]\nrule_id = \"x\"\nname = \"broken\"\ndescription = \"d\"\nseverity = \"low\"\nrisk_score = 21\ntype = \"eql\"\nlanguage = \"eql\"\nquery = '''process where process.name = '''\n");
+    const missing = path.join(path.dirname(brokenRule), 'nowhere.toml');
+    const file = writeJson('rules.json', { rulePaths: [brokenRule, missing], enabledRules: ['nope-rule'] });
+    const result = runCli(['config', 'check', file]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('its rules would not run as configured');
+    expect(result.stderr).toContain('broken.toml');
+    expect(result.stderr).toContain('nowhere.toml');
+    expect(result.stderr).toContain('enabledRules names nope-rule, which no loaded rule has');
+    expect(result.stderr).toContain('no detection rules to run');
+    // And the agent refuses the same file as a configuration error: exit 2.
+    const runConfig = writeJson('run-rules.json', {
+      rulePaths: [missing],
+      databasePath: path.join(dir, 'run-rules.db'),
+      statusPath: path.join(dir, 'run-rules.status.json'),
+      agentLogPath: path.join(dir, 'run-rules.log'),
+      alertsNdjsonPath: path.join(dir, 'run-rules.ndjson'),
+      builtinRules: false,
+    });
+    const run = runCli(['run', '--config', runConfig, '--source', 'file:/dev/null']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('no detection rules to run');
+  });
+
   it('show --json: values with their origin', () => {
     const file = writeJson('show.json', { logLevel: 'warn' });
     const result = runCli(['config', 'show', '--json', '--config', file]);

@@ -84,4 +84,15 @@ describe('configurationStatus', () => {
       errors: ['"retentionDays": expected a whole number from 1 to 3650 (days), got "a month"', '"colour": unknown key; `emondguard config show` lists the keys'],
     });
   });
+
+  it('fails a configuration whose rules would not run, as the agent would load them', () => {
+    const file = path.join(scratch, 'rules.json');
+    writeFileSync(file, JSON.stringify({ enabledRules: ['no-such-rule'] }));
+    const status = configurationStatus(file);
+    expect(status).toMatchObject({ state: 'invalid', source: `file ${file}` });
+    expect(status.state === 'invalid' && status.errors).toEqual([
+      'enabledRules names no-such-rule, which no loaded rule has (`emondguard rules list` shows the ids)',
+      expect.stringContaining('no detection rules to run'),
+    ]);
+  });
 });
