@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { CompiledRule, RuleFileResult } from '../rules/index.js';
+import { printable, printableKeepingTabs } from '../text/printable.js';
 
 /**
  * `emondguard rules list` shows the rules the agent would run (built-in plus `--rules` paths);
@@ -46,7 +47,8 @@ function ruleSummary(rule: CompiledRule): Record<string, unknown> {
 
 function ruleTable(rules: readonly CompiledRule[]): string {
   const header = ['ID', 'NAME', 'VERSION', 'SEVERITY', 'RISK', 'SOURCE'];
-  const rows = rules.map((rule) => [rule.id, rule.name, String(rule.version), rule.severity, String(rule.risk_score), rule.source]);
+  // Rule files are text from wherever they came from: nothing in them may drive the terminal.
+  const rows = rules.map((rule) => [rule.id, rule.name, String(rule.version), rule.severity, String(rule.risk_score), rule.source].map(printable));
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: string[]): string =>
     cells
@@ -59,10 +61,10 @@ function checkReport(results: readonly RuleFileResult[]): string {
   const lines: string[] = [];
   for (const result of results) {
     if (result.rule) {
-      lines.push(`✓ ${result.file}  ${result.rule.name} (${result.rule.id}, version ${result.rule.version})`);
+      lines.push(printable(`✓ ${result.file}  ${result.rule.name} (${result.rule.id}, version ${result.rule.version})`));
     } else if (result.error) {
-      lines.push(`✗ ${result.file}`);
-      lines.push(...result.error.render().split('\n').map((text) => `    ${text}`));
+      lines.push(printable(`✗ ${result.file}`));
+      lines.push(...result.error.render().split('\n').map((text) => `    ${printableKeepingTabs(text)}`));
     }
   }
   const failed = results.filter((result) => result.error).length;

@@ -52,7 +52,7 @@ export function formatSummary(totals: ScanTotals): string {
   if (detector.ruleErrors > totals.ruleFailures.length) {
     lines.push(`(${n(detector.ruleErrors)} rule evaluations failed in all)`);
   }
-  const byRule = [...detector.alertsByRule].map(([id, count]) => `${totals.ruleNames.get(id) ?? id} ×${n(count)}`);
+  const byRule = [...detector.alertsByRule].map(([id, count]) => `${printable(totals.ruleNames.get(id) ?? id)} ×${n(count)}`);
   lines.push(`alerts: ${n(detector.alerts)}${byRule.length > 0 ? ` (${byRule.join(', ')})` : ''}`);
   return `${lines.join('\n')}\n`;
 }

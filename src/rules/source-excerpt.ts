@@ -3,6 +3,7 @@
  * points, so an accented letter or an emoji is one column) and a two-line excerpt with a caret.
  * Shared by EQL errors (positions in a query) and rule-file errors (positions in a TOML file).
  */
+import { printableKeepingTabs } from '../text/printable.js';
 
 export interface LineColumn {
   /** 1-based. */
@@ -32,11 +33,23 @@ export function lineColumnAt(text: string, offset: number): LineColumn {
 export function caretExcerpt(text: string, position: LineColumn, indent = '  '): string {
   const lines = text.split('\n');
   const raw = lines[position.line - 1] ?? '';
-  const sourceLine = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-  const before = Array.from(sourceLine).slice(0, position.column - 1);
-  const padding = before.map((ch) => (ch === '\t' ? '\t' : ' ')).join('');
-  return `${indent}${sourceLine}\n${indent}${padding}^`;
+  const sourceLine = Array.from(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+  // A long line (a minified query, a binary file) is cut to a window around the column.
+  const start = Math.max(0, Math.min(position.column - 1 - EXCERPT_CONTEXT, sourceLine.length - 2 * EXCERPT_CONTEXT));
+  const end = Math.min(sourceLine.length, start + 2 * EXCERPT_CONTEXT);
+  // The file is not trusted: control characters are shown escaped (printable), tabs kept for the
+  // alignment, and the caret moves past each escape's width.
+  const shown = sourceLine.slice(start, end).map(printableKeepingTabs);
+  const padding = shown
+    .slice(0, position.column - 1 - start)
+    .map((ch) => (ch === '\t' ? '\t' : ' '.repeat(Array.from(ch).length)))
+    .join('');
+  const line = `${start > 0 ? '…' : ''}${shown.join('')}${end < sourceLine.length ? '…' : ''}`;
+  return `${indent}${line}\n${indent}${start > 0 ? ' ' : ''}${padding}^`;
 }
+
+/** Code points shown either side of the caret at most. */
+const EXCERPT_CONTEXT = 60;
 
 function codePointLength(text: string): number {
   let count = 0;

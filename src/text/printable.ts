@@ -14,3 +14,8 @@ export function printable(text: string): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/** printable() for text laid out with tabs (a source line above its caret): tabs stay tabs. */
+export function printableKeepingTabs(text: string): string {
+  return text.split('\t').map(printable).join('\t');
+}

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -118,3 +119,43 @@ describe('emondguard rules check', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('rule files are not trusted text', () => {
+  const ESC = '\u001b';
+  function ruleFile(name: string, query: string): string {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emondguard-rules-'));
+    const file = path.join(dir, 'evil.toml');
+    writeFileSync(
+      file,
+      `[rule]\nrule_id = "9a1b2c3d-0000-4000-8000-000000000009"\nname = "${name}"\ndescription = "d"\nseverity = "low"\nrisk_score = 21\ntype = "eql"\nlanguage = "eql"\nquery = '''${query}'''\n`,
+    );
+    return file;
+  }
+
+  it('list and check show control characters in a rule escaped, never raw', () => {
+    const file = ruleFile(`evil\\u001b[2J\\u0007name`, 'process where process.name == "sh"');
+    for (const args of [['rules', 'list', '--rules', file], ['rules', 'check', file]]) {
+      const result = runCli(args);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).not.toContain(ESC);
+      expect(result.stdout).toContain('evil\\x1b[2J\\x07name');
+    }
+  });
+
+  it('check cuts a long line around the error and escapes it, the caret under the error', () => {
+    const filler = 'a'.repeat(5000);
+    const file = ruleFile('long', `process where process.name == "${filler}" and ${ESC}[31m`);
+    const result = runCli(['rules', 'check', file]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).not.toContain(ESC);
+    const lines = result.stdout.split('\n');
+    const caret = lines.findIndex((line) => /^\s+\^$/.test(line));
+    expect(caret).toBeGreaterThan(0);
+    const source = lines[caret - 1] as string;
+    expect(source.length).toBeLessThan(200);
+    expect(source).toContain('…');
+    expect(source).toContain('\\x1b[31m');
+    // The caret points at the escape's first character.
+    expect(source.slice((lines[caret] as string).indexOf('^'))).toMatch(/^\\x1b/);
+  });
+});

@@ -44,7 +44,7 @@ export function renderAlert(alert: AlertDetail, color: boolean): string {
     ['Rule', `${alert.rule.name} — ${alert.rule.id} v${alert.rule.version}${alert.rule_context.source ? ` (${alert.rule_context.source})` : ''}`],
   ];
   const heading = (text: string): string => `\n${paint(text, 'bold', color)}`;
-  const lines = [paint(`Alert ${alert.id}: ${alert.rule.name}`, 'bold', color), ''];
+  const lines = [paint(printable(`Alert ${alert.id}: ${alert.rule.name}`), 'bold', color), ''];
   for (const [label, value] of facts) {
     if (value !== null && value !== '') lines.push(`  ${label.padEnd(13)} ${printable(value)}`);
   }
