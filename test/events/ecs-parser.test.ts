@@ -174,6 +174,9 @@ describe('ECS parser', () => {
     ['process.args', [1]],
     ['event.type', [1]],
     ['process.code_signature.exists', 'yes'],
+    ['@timestamp', 'not a date'],
+    ['@timestamp', '2025-13-07T10:00:00Z'],
+    ['@timestamp', 1754572895880],
   ])('rejects %s = %j as a bad field', (key, value) => {
     const doc = dotted(defendExec());
     doc[key] = value;

@@ -258,6 +258,8 @@ describe('eslogger parser: irrelevant and malformed lines', () => {
     ['no version', (m) => delete m['version'], 'missing_field', 'version'],
     ['version 0', (m) => (m['version'] = 0), 'bad_field', 'version'],
     ['no time', (m) => delete m['time'], 'missing_field', 'time'],
+    ['time not a date', (m) => (m['time'] = 'yesterday'), 'bad_field', 'time'],
+    ['time out of range', (m) => (m['time'] = '2025-08-07T25:00:00.000000000Z'), 'bad_field', 'time'],
     ['event_type not a number', (m) => (m['event_type'] = 'exec'), 'bad_field', 'event_type'],
     ['event_type 9 with a fork body', (m) => (m['event'] = { fork: {} }), 'missing_field', 'event.exec'],
     ['no target', (m) => delete exec(m)['target'], 'missing_field', 'event.exec.target'],

@@ -1,6 +1,7 @@
 import { commandLine, entityId, processName } from '../exec-event.js';
 import type { CodeSignature, EcsProcess, ExecEvent, ParentProcess, ProcessAction } from '../exec-event.js';
 import { bad, isCount, isJsonObject, missing, type JsonObject } from '../json-fields.js';
+import { looksLikeIsoTime } from '../iso-time.js';
 import type { ParsedLine } from '../parsed-line.js';
 import { EcsFields } from './ecs-fields.js';
 
@@ -46,7 +47,7 @@ export function parseEcsDocument(input: JsonObject): ParsedLine {
   if (action === undefined) return irrelevant(`ecs event.type ${types.join(',')}`);
 
   const event: ExecEvent = {
-    '@timestamp': requiredText(fields, '@timestamp'),
+    '@timestamp': timestampOf(fields),
     event: { kind: 'event', category: ['process'], type: types, action, module: 'ecs' },
     host: { os: { type: 'macos' } },
     process: processOf(fields),
@@ -175,6 +176,12 @@ function optionalText(fields: EcsFields, path: string): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') throw bad(path, 'a string', value);
   return value;
+}
+
+function timestampOf(fields: EcsFields): string {
+  const time = requiredText(fields, '@timestamp');
+  if (!looksLikeIsoTime(time)) throw bad('@timestamp', 'an ISO 8601 date and time', time);
+  return time;
 }
 
 function requiredText(fields: EcsFields, path: string): string {

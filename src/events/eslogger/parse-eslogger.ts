@@ -13,6 +13,7 @@ import {
   stringField,
   type JsonObject,
 } from '../json-fields.js';
+import { looksLikeIsoTime } from '../iso-time.js';
 import type { ParsedLine } from '../parsed-line.js';
 import { parseEsProcess, parseEsProcessIdentity, type EsProcess } from './es-process.js';
 
@@ -86,7 +87,9 @@ interface MessageHeader {
 }
 
 function readHeader(message: JsonObject, version: number): MessageHeader {
-  const header: MessageHeader = { time: stringField(message['time'], '', 'time') };
+  const time = stringField(message['time'], '', 'time');
+  if (!looksLikeIsoTime(time)) throw bad('time', 'an ISO 8601 date and time', time);
+  const header: MessageHeader = { time };
   // seq_num exists from message version 2, global_seq_num from version 4 (ESMessage.h).
   if (version >= 2) {
     const seqNum = optionalCountField(message['seq_num'], '', 'seq_num');
