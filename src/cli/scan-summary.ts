@@ -40,6 +40,13 @@ export function formatSummary(totals: ScanTotals): string {
   if (stats.lossyUtf8 > 0) {
     lines.push(`${n(stats.lossyUtf8)} line${stats.lossyUtf8 === 1 ? ' had' : 's had'} invalid UTF-8 (kept, with U+FFFD in place of the bad bytes)`);
   }
+  if (stats.events === 0 && stats.skippedTotal > 0) {
+    // Nothing recognised and something malformed: most likely the wrong file, not a quiet machine.
+    lines.push(
+      'warning: no line was a process event this scan reads; is the input an `eslogger exec fork exit` recording ' +
+        'or an ECS NDJSON export of process events?',
+    );
+  }
   if (stats.events > 0) {
     lines.push(
       `parents: ${n(tree.resolvedFromTree)} from the process tree, ${n(tree.resolvedBySource)} named by the input, ` +

@@ -237,6 +237,18 @@ describe('emondguard scan (inputs and formats)', () => {
     expect(result.stderr).toContain(`skipped 3 malformed lines: invalid_json 2 (${first}:2, ${first}:5); not_an_object 1 (${first}:9)`);
   });
 
+  it('warns when nothing in the input was a process event it reads (the wrong file)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emondguard-scan-'));
+    const notATrace = path.join(dir, 'random.bin');
+    writeFileSync(notATrace, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+    const result = runCli(['scan', notATrace]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/skipped \d+ malformed line/);
+    expect(result.stderr).toContain('warning: no line was a process event this scan reads');
+    // A trace with events never gets the warning.
+    expect(runCli(['scan', DEFEND]).stderr).not.toContain('warning: no line');
+  });
+
   it('prints json and table formats', () => {
     const json = runCli(['scan', '--format', 'json', DEFEND]);
     expect(json.status).toBe(0);
