@@ -6,20 +6,25 @@
  */
 export function looksLikeIsoTime(text: string): boolean {
   if (text.length < 19) return false;
-  for (const at of DIGIT_POSITIONS) {
-    const code = text.charCodeAt(at);
-    if (code < 48 || code > 57) return false;
-  }
   if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return false;
   const separator = text.charCodeAt(10);
   if (separator !== 84 && separator !== 116 && separator !== 32) return false; // T, t or a space
+  const year = twoDigits(text, 0);
   const month = twoDigits(text, 5);
   const day = twoDigits(text, 8);
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && twoDigits(text, 11) < 24 && twoDigits(text, 14) < 60 && twoDigits(text, 17) <= 60;
+  return (
+    year >= 0 && twoDigits(text, 2) >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 &&
+    inRange(twoDigits(text, 11), 23) && inRange(twoDigits(text, 14), 59) && inRange(twoDigits(text, 17), 60)
+  );
 }
 
-const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
-
+/** The two decimal digits at `at` as a number, or -1 when either is not a digit. */
 function twoDigits(text: string, at: number): number {
-  return (text.charCodeAt(at) - 48) * 10 + (text.charCodeAt(at + 1) - 48);
+  const tens = text.charCodeAt(at) - 48;
+  const ones = text.charCodeAt(at + 1) - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+}
+
+function inRange(value: number, max: number): boolean {
+  return value >= 0 && value <= max;
 }
