@@ -126,14 +126,14 @@ describe('start and stop', () => {
 
 describe('teardown in a worker', () => {
   it('survives a worker terminated with batches still queued for it', () => {
-    const run = runFixture('worker-terminate-queued.mjs', ['10']);
+    const run = runFixture('worker-teardown.mjs', ['terminate', '10']);
     expect(run.signal).toBeNull();
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual({ rounds: 10 });
+    expect(JSON.parse(run.stdout)).toEqual({ rounds: 10, lastCode: 1 });
   });
 
   it('survives process.exit() inside a worker\'s batch callback with more batches queued', () => {
-    const run = runFixture('worker-exit-queued.mjs', ['10']);
+    const run = runFixture('worker-teardown.mjs', ['exit', '10']);
     expect(run.stderr).not.toMatch(/FATAL ERROR/);
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ rounds: 10, lastCode: 3 });
