@@ -151,7 +151,6 @@ export class EndpointSecuritySource {
   listProcesses(): ProcessInfo[] {
     return this.#addon.listProcesses();
   }
-
 }
 
 /** Reports drops once per increase of the run's total. */
