@@ -14,7 +14,7 @@ import type { EventSource, SourceHandlers } from '../sources/event-source.js';
 import { snapshotProcesses } from '../sources/process-snapshot.js';
 import type { SimulationPlan, SimulatorDriver } from '../sources/simulator-driver.js';
 import { AlertStore } from '../storage/alert-store.js';
-import type { RetentionPolicy } from '../storage/retention.js';
+import { configuredRetention, type RetentionPolicy } from '../storage/retention.js';
 import { VERSION } from '../version.js';
 import { loadAgentRules, startupRules } from './agent-rules.js';
 import { AgentMetrics } from './health/metrics.js';
@@ -78,7 +78,7 @@ export class Agent {
     });
     // A rejection nobody awaits (the agent was stopped by a signal first) is not a crash.
     this.finished.catch(() => undefined);
-    this.retention = retentionOf(config);
+    this.retention = configuredRetention(config);
   }
 
   source!: EventSource;
@@ -144,7 +144,7 @@ export class Agent {
     const ruleProblems = problems.length > 0 ? problems : rules.length === 0 ? ['no rules would be left to run'] : [];
     if (ruleProblems.length === 0) this.pipeline.setRules(rules);
     this.log.level = next.logLevel;
-    this.retention = retentionOf(next);
+    this.retention = configuredRetention(next);
     this.reporter.reconfigure(next.statusIntervalSeconds, budgetsOf(next));
     const needsRestart = changed.filter((key) => !CONFIG_KEYS[key].reloadable);
     const applied = changed.filter((key) => CONFIG_KEYS[key].reloadable);
@@ -304,10 +304,6 @@ function loadAddon(): { addon: NativeAddon | null; addonProblem: string | undefi
     if (error instanceof NativeAddonError) return { addon: null, addonProblem: error.message };
     throw error;
   }
-}
-
-function retentionOf(config: AgentConfig): RetentionPolicy {
-  return { maxAgeDays: config.retentionDays, maxBytes: config.maxDatabaseMB * 2 ** 20 };
 }
 
 function budgetsOf(config: AgentConfig) {

@@ -1,16 +1,17 @@
 import type { AuditReport } from './audit.js';
-import { displayCommand, displayText } from './display-text.js';
+import { printable } from '../text/printable.js';
+import { displayCommand } from './display-text.js';
 import type { EmondAction } from './emond-rule.js';
 import type { RuleFileInventory } from './inventory-types.js';
 
 /**
  * The audit as text for a terminal: configuration, rule folders, each rule with its events and
  * actions (commands shown in full, never cut — they are the point), emondClients, then findings.
- * All text from audited files goes through `displayText`.
+ * All text from audited files goes through `printable`.
  */
 export function renderAuditReport(report: AuditReport): string {
   const out: string[] = [];
-  const t = displayText;
+  const t = printable;
   out.push(`emond audit of ${t(report.root)} at ${report.auditedAt}`, '');
 
   const { config } = report;
@@ -61,7 +62,7 @@ export function renderAuditReport(report: AuditReport): string {
 }
 
 function renderRuleFile(file: RuleFileInventory): string[] {
-  const t = displayText;
+  const t = printable;
   const out: string[] = [];
   const facts = file.facts ? `  ${file.facts.mode} uid ${file.facts.uid}  modified ${file.facts.modified}` : '';
   const link = file.facts?.symlinkTarget !== undefined ? `  -> ${t(file.facts.symlinkTarget)}` : '';
@@ -80,7 +81,7 @@ function renderRuleFile(file: RuleFileInventory): string[] {
 }
 
 function renderAction(action: EmondAction): string {
-  const t = displayText;
+  const t = printable;
   if (action.command !== undefined || action.type === 'RunCommand') {
     const command = action.command === undefined ? '(no command)' : displayCommand(action.command, action.arguments ?? []);
     const who = [action.user && `user ${t(action.user)}`, action.group && `group ${t(action.group)}`].filter(Boolean);

@@ -19,7 +19,8 @@ export async function agentDatabasePath(explicit: string | undefined): Promise<s
 /** The retention the agent applies (`retentionDays`, `maxDatabaseMB`), for `alerts prune` without limits. */
 export async function agentRetention(): Promise<Required<RetentionPolicy>> {
   const config = await agentConfig('the retention the agent uses', '--older-than and --max-size');
-  return { maxAgeDays: config.retentionDays, maxBytes: config.maxDatabaseMB * 2 ** 20 };
+  const { configuredRetention } = await import('../storage/retention.js');
+  return configuredRetention(config);
 }
 
 async function agentConfig(what: string, instead: string) {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { AgentConfig } from '../config/keys.js';
 
 /** How much history the store keeps. Both limits are optional; pruning removes oldest first. */
 export interface RetentionPolicy {
@@ -12,6 +13,11 @@ export const DEFAULT_RETENTION: Required<RetentionPolicy> = {
   maxAgeDays: 90,
   maxBytes: 1024 * 1024 * 1024,
 };
+
+/** The policy the agent's configuration sets (`retentionDays`, `maxDatabaseMB`). */
+export function configuredRetention(config: Pick<AgentConfig, 'retentionDays' | 'maxDatabaseMB'>): Required<RetentionPolicy> {
+  return { maxAgeDays: config.retentionDays, maxBytes: config.maxDatabaseMB * 2 ** 20 };
+}
 
 export interface PruneResult {
   /** Alerts removed because they were older than the retention. */
