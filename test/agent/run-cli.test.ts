@@ -56,12 +56,20 @@ function status(dir: string): AgentStatus | undefined {
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
 }
 
-async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+async function until(condition: () => boolean, timeoutMs = 15_000, pollMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
+}
+
+/** An eslogger that starts, says so through a marker file, and prints nothing: the agent waits out its start grace. */
+function slowEslogger(dir: string): { esloggerPath: string; started: string } {
+  const esloggerPath = path.join(dir, 'eslogger');
+  const started = path.join(dir, 'eslogger-started');
+  writeFileSync(esloggerPath, `#!/bin/sh\ntouch '${started}'\nexec sleep 60\n`, { mode: 0o755 });
+  return { esloggerPath, started };
 }
 
 /** Through the store's own reader, as `emondguard alerts` reads: the schema is the store's business. */
@@ -135,6 +143,44 @@ describe('emondguard run', { timeout: 60_000 }, () => {
 
     daemon.child.kill('SIGTERM');
     expect((await daemon.exited).code).toBe(0);
+  });
+
+  it('handles SIGHUP and SIGTERM from the moment the status file says it is running', async () => {
+    const daemon = startDaemon(['--source', 'simulator', '--load', '200']);
+    // Polled closely: the status file is written while the agent is still starting.
+    await until(() => status(daemon.dir)?.state === 'running', 15_000, 1);
+    daemon.child.kill('SIGHUP');
+    await until(() => daemon.stderr().includes('configuration and rules reloaded'));
+    daemon.child.kill('SIGTERM');
+    const { code, signal } = await daemon.exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(status(daemon.dir)?.state).toBe('stopped');
+  });
+
+  it('applies a SIGHUP that came during start-up once running, and stops for a SIGTERM that came then', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emondguard-run-'));
+    const eslogger = slowEslogger(dir);
+    const reloading = startDaemon(['--source', 'eslogger'], { esloggerPath: eslogger.esloggerPath });
+    await until(() => existsSync(eslogger.started));
+    expect(status(reloading.dir)).toBeUndefined(); // still starting: waiting out eslogger's start grace
+    reloading.child.kill('SIGHUP');
+    await until(() => reloading.stderr().includes('configuration and rules reloaded'));
+    expect(status(reloading.dir)?.state).toBe('running');
+    reloading.child.kill('SIGTERM');
+    expect(await reloading.exited).toMatchObject({ code: 0, signal: null });
+
+    const other = slowEslogger(mkdtempSync(path.join(tmpdir(), 'emondguard-run-')));
+    const stopping = startDaemon(['--source', 'eslogger'], { esloggerPath: other.esloggerPath });
+    await until(() => existsSync(other.started));
+    // Into the start grace, so that what remains of it plus the shutdown fits the 2 s comfortably.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(status(stopping.dir)).toBeUndefined();
+    const sent = Date.now();
+    stopping.child.kill('SIGTERM');
+    const { code, signal, at } = await stopping.exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(at - sent).toBeLessThan(2000);
+    expect(stopping.stderr()).toContain('emondguard stopped (SIGTERM received)');
   });
 
   it('refuses --load without the simulator source', () => {
