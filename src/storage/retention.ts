@@ -30,6 +30,14 @@ export interface PruneResult {
   bytesAfter: number;
 }
 
+/**
+ * The cap could not be met: every alert went and the data is still larger (the schema, suppression
+ * summaries and agent events are removed by age only). Said, so nobody wonders where the alerts went.
+ */
+export function sizeCapOutOfReach(result: PruneResult, policy: RetentionPolicy): boolean {
+  return policy.maxBytes !== undefined && result.bytesAfter > policy.maxBytes;
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Delete in slices so one prune never holds the write lock long enough to stall the agent. */
 const SLICE_ROWS = 5000;

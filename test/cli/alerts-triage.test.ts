@@ -59,6 +59,16 @@ describe('emondguard alerts: triage and maintenance', () => {
     file.close();
   });
 
+  it('says so when the size cap cannot be met even with every alert gone', () => {
+    // The seeded alerts are from August 2025: a long retention keeps them, so the cap is what removes them.
+    const result = runCli(['alerts', 'prune', '--older-than', '36500', '--max-size', '1KiB', '--db', db]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Pruned 0 alert\(s\) older than 36500 day\(s\) and 6 over the 1\.0 KiB cap/);
+    expect(result.stderr).toMatch(/the data still takes \S+ KiB, over the 1\.0 KiB cap, with every alert gone.*Give a larger --max-size/);
+    const roomy = runCli(['alerts', 'prune', '--max-size', '500MB', '--db', db]);
+    expect(roomy.stderr).toBe('');
+  });
+
   it('lists recent alerts with --since 24h', () => {
     const store = AlertStore.open(db);
     store.insertAlerts([{ document: makeAlert({ time: new Date(Date.now() - 3_600_000).toISOString(), pid: 9 }) }]);

@@ -1,4 +1,4 @@
-import type { RetentionPolicy } from '../../storage/retention.js';
+import { sizeCapOutOfReach, type RetentionPolicy } from '../../storage/retention.js';
 import { agentRetention } from '../agent-settings.js';
 import { openStoreForWriting, withStore } from './open-store.js';
 import { formatBytes } from './stats.js';
@@ -27,5 +27,12 @@ export async function runPrune(flags: PruneFlags): Promise<void> {
         `over the ${formatBytes(policy.maxBytes as number)} cap (${result.removedOther} old summaries and agent events); ` +
         `data ${formatBytes(result.bytesBefore)} → ${formatBytes(result.bytesAfter)}.\n`,
     );
+    if (sizeCapOutOfReach(result, policy)) {
+      process.stderr.write(
+        `emondguard: the data still takes ${formatBytes(result.bytesAfter)}, over the ${formatBytes(policy.maxBytes as number)} cap, ` +
+          `with every alert gone: what is left (the schema, suppression summaries, agent events) only ages out. ` +
+          `Give a larger --max-size.\n`,
+      );
+    }
   });
 }
