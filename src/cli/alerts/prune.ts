@@ -31,7 +31,7 @@ export async function runPrune(flags: PruneFlags): Promise<void> {
       process.stderr.write(
         `emondguard: the data still takes ${formatBytes(result.bytesAfter)}, over the ${formatBytes(policy.maxBytes as number)} cap, ` +
           `with every alert gone: what is left (the schema, suppression summaries, agent events) only ages out. ` +
-          `Give a larger --max-size.\n`,
+          `${flags.maxSize === undefined ? 'Raise maxDatabaseMB in the configuration' : 'Give a larger --max-size'}.\n`,
       );
     }
   });
