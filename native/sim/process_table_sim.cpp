@@ -5,8 +5,10 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <optional>
 
 #include "audit_tokens.h"
+#include "sim_faults.h"
 #include "sim_world.h"
 
 namespace emondguard::sim {
@@ -14,9 +16,14 @@ namespace {
 
 struct Table {
   std::mutex mutex;
-  std::vector<SimProcessEntry> entries;
+  // A running system always has launchd, and proc_listallpids never reads an empty list there:
+  // the simulated one starts the same way (setProcessTable replaces it).
+  std::vector<SimProcessEntry> entries{SimProcessEntry{1, 0, 1, "/sbin/launchd", 0, 0}};
   bool hasSelf = false;
   audit_token_t self = {};
+  // Armed by reuseDuringSnapshot(): right after proc_pidinfo() reads this pid, it exits and the
+  // pid is reused by `replacement` (new pidversion, parent and image). One-shot.
+  std::optional<SimProcessEntry> replacement;
 };
 
 Table &table() {
@@ -49,6 +56,12 @@ int copyPath(const std::string &path, void *buffer, uint32_t size) {
 void setProcessTable(std::vector<SimProcessEntry> entries) {
   std::lock_guard<std::mutex> lock(table().mutex);
   table().entries = std::move(entries);
+  table().replacement.reset();
+}
+
+void reuseDuringSnapshot(SimProcessEntry replacement) {
+  std::lock_guard<std::mutex> lock(table().mutex);
+  table().replacement = std::move(replacement);
 }
 
 std::vector<SimProcessEntry> processTable() {
@@ -98,7 +111,13 @@ using emondguard::sim::table;
 
 extern "C" {
 
+// Apple's returns the number of pids, or -1 or 0 when the kernel read nothing (a caller must treat
+// both as failure: a running system always has processes, this one among them).
 int proc_listallpids(void *buffer, int buffersize) {
+  if (emondguard::sim::consumeFault(emondguard::sim::FaultPoint::ProcListAllPids)) {
+    errno = EPERM;
+    return 0;
+  }
   auto &t = table();
   std::lock_guard<std::mutex> lock(t.mutex);
   const int count = static_cast<int>(t.entries.size());
@@ -128,6 +147,13 @@ int proc_pidinfo(int pid, int flavor, uint64_t, void *buffer, int buffersize) {
   const std::string name = slash == std::string::npos ? entry->executable : entry->executable.substr(slash + 1);
   std::strncpy(info.pbi_comm, name.c_str(), MAXCOMLEN - 1);
   std::memcpy(buffer, &info, sizeof(info));
+  if (t.replacement.has_value() && t.replacement->pid == pid) {
+    // The process just read exits and its pid is reused: what is read next belongs to another.
+    for (emondguard::sim::SimProcessEntry &slot : t.entries) {
+      if (slot.pid == pid) slot = *t.replacement;
+    }
+    t.replacement.reset();
+  }
   return static_cast<int>(sizeof(info));
 }
 

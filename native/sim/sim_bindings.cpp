@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "sim_faults.h"
 #include "sim_world.h"
 
 namespace emondguard {
@@ -245,25 +246,51 @@ Napi::Value resetHandlerTiming(const Napi::CallbackInfo &info) {
   return info.Env().Undefined();
 }
 
+sim::SimProcessEntry processEntryOf(const Napi::Env &env, const Napi::Value &value) {
+  const Napi::Object o = objectOr(env, value);
+  sim::SimProcessEntry entry;
+  entry.pid = static_cast<pid_t>(numberOr(o, "pid", 0));
+  entry.ppid = static_cast<pid_t>(numberOr(o, "ppid", 0));
+  entry.pidversion = static_cast<int>(numberOr(o, "pidversion", 0));
+  entry.executable = bytesOf(o.Get("executable"));
+  const Napi::Object start = objectOr(env, o.Get("startTime"));
+  entry.startSec = static_cast<uint64_t>(numberOr(start, "sec", 0));
+  entry.startUsec = static_cast<uint64_t>(numberOr(start, "usec", 0));
+  return entry;
+}
+
 Napi::Value setProcessTable(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   if (!info[0].IsArray()) throw Napi::TypeError::New(env, "sim.setProcessTable(entries) takes an array");
   const Napi::Array array = info[0].As<Napi::Array>();
   std::vector<sim::SimProcessEntry> entries;
   for (uint32_t i = 0; i < array.Length(); ++i) {
-    const Napi::Object o = objectOr(env, array.Get(i));
-    sim::SimProcessEntry entry;
-    entry.pid = static_cast<pid_t>(numberOr(o, "pid", 0));
-    entry.ppid = static_cast<pid_t>(numberOr(o, "ppid", 0));
-    entry.pidversion = static_cast<int>(numberOr(o, "pidversion", 0));
-    entry.executable = bytesOf(o.Get("executable"));
-    const Napi::Object start = objectOr(env, o.Get("startTime"));
-    entry.startSec = static_cast<uint64_t>(numberOr(start, "sec", 0));
-    entry.startUsec = static_cast<uint64_t>(numberOr(start, "usec", 0));
-    entries.push_back(std::move(entry));
+    entries.push_back(processEntryOf(env, array.Get(i)));
   }
   sim::setProcessTable(std::move(entries));
   return env.Undefined();
+}
+
+Napi::Value reuseDuringSnapshot(const Napi::CallbackInfo &info) {
+  sim::reuseDuringSnapshot(processEntryOf(info.Env(), info[0]));
+  return info.Env().Undefined();
+}
+
+Napi::Value failNext(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  sim::FaultPoint point;
+  if (!info[0].IsString() || !sim::faultPointNamed(info[0].As<Napi::String>().Utf8Value().c_str(), point)) {
+    throw Napi::TypeError::New(env, "sim.failNext(point, times): point is proc_listallpids, tsfn, thread or handler_alloc");
+  }
+  const double times = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 1;
+  if (!(times >= 0 && times <= 1e6)) throw Napi::RangeError::New(env, "sim.failNext: times is 0 to 1000000");
+  sim::armFault(point, static_cast<uint32_t>(times));
+  return env.Undefined();
+}
+
+Napi::Value clearFaults(const Napi::CallbackInfo &info) {
+  sim::clearFaults();
+  return info.Env().Undefined();
 }
 
 Napi::Value setSelf(const Napi::CallbackInfo &info) {
@@ -326,6 +353,9 @@ Napi::Object createSimulatorControls(Napi::Env env) {
   sim.Set("lateDeliveriesDone", Napi::Function::New<lateDeliveriesDone>(env, "lateDeliveriesDone"));
   sim.Set("setProcessTable", Napi::Function::New<setProcessTable>(env, "setProcessTable"));
   sim.Set("setSelf", Napi::Function::New<setSelf>(env, "setSelf"));
+  sim.Set("reuseDuringSnapshot", Napi::Function::New<reuseDuringSnapshot>(env, "reuseDuringSnapshot"));
+  sim.Set("failNext", Napi::Function::New<failNext>(env, "failNext"));
+  sim.Set("clearFaults", Napi::Function::New<clearFaults>(env, "clearFaults"));
   sim.Set("logRecords", Napi::Function::New<logRecords>(env, "logRecords"));
   sim.Set("clearLogRecords", Napi::Function::New<clearLogRecords>(env, "clearLogRecords"));
   return sim;

@@ -3,6 +3,9 @@
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
+#include <new>
+
+#include "sim_faults.h"
 
 namespace emondguard::sim {
 namespace {
@@ -149,6 +152,8 @@ BuiltMessage *BuiltMessage::build(const MessageSpec &spec) {
 }  // namespace emondguard::sim
 
 using emondguard::sim::BuiltMessage;
+using emondguard::sim::FaultPoint;
+using emondguard::sim::consumeFault;
 
 namespace {
 const es_message_t *messageOfExec(const es_event_exec_t *event) {
@@ -169,6 +174,8 @@ es_string_token_t es_exec_arg(const es_event_exec_t *event, uint32_t index) {
   // a test catches any reader that goes past the count.
   const BuiltMessage *built = BuiltMessage::of(messageOfExec(event));
   if (index >= built->argCount()) std::abort();
+  // Injected: stands in for an allocation that fails while the handler copies this argument.
+  if (consumeFault(FaultPoint::HandlerAlloc)) throw std::bad_alloc();
   return built->arg(index);
 }
 

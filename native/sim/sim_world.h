@@ -72,6 +72,9 @@ bool lateDeliveriesDone(uint32_t timeoutMs);
 
 void setProcessTable(std::vector<SimProcessEntry> entries);
 std::vector<SimProcessEntry> processTable();
+// One-shot: right after the next proc_pidinfo() of `replacement.pid`, that process exits and the
+// pid is reused by `replacement` (a race a snapshot must survive).
+void reuseDuringSnapshot(SimProcessEntry replacement);
 void setSelfToken(const audit_token_t &token);
 bool selfToken(audit_token_t &out);
 

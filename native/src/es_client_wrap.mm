@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "es_session.h"
 #include "event_pipeline.h"
 #include "batch_encoding.h"
+#include "fault_points.h"
 
 namespace emondguard {
 
@@ -67,7 +69,7 @@ Napi::Object dropInfo(Napi::Env env, ClientRun &run) {
   const SequenceTracker &seq = run.session.sequences();
   const uint64_t kernel = seq.droppedOfType(kTrackedExec) + seq.droppedOfType(kTrackedFork) +
                           seq.droppedOfType(kTrackedExit);
-  info.Set("queueDrops", Napi::Number::New(env, static_cast<double>(run.pipeline.queueDrops())));
+  info.Set("queueDrops", Napi::Number::New(env, static_cast<double>(run.pipeline.queueDrops() + run.session.handlerDrops())));
   info.Set("kernelDrops", Napi::Number::New(env, static_cast<double>(kernel)));
   info.Set("kernelDropsGlobal", Napi::Number::New(env, static_cast<double>(seq.droppedGlobal())));
   return info;
@@ -202,10 +204,38 @@ Napi::Value EsClientWrap::start(const Napi::CallbackInfo &info) {
     throw error;
   }
 
+  // From here the ES client runs: if anything below fails, stop it again (unsubscribe, delete the
+  // client, close the pipeline) before the error reaches JavaScript, or it would run unowned.
+  struct StopUnlessStarted {
+    ClientRun &run;
+    bool started = false;
+    ~StopUnlessStarted() {
+      if (started) return;
+      run.session.stop();
+      run.pipeline.close();
+    }
+  } guard{*run};
+
   auto *context = new std::shared_ptr<ClientRun>(run);
-  DeliveryFunction tsfn = DeliveryFunction::New(env, info[0].As<Napi::Function>(), "emondguard-es-delivery", 0, 1,
-                                                context, finalizeDelivery, static_cast<void *>(nullptr));
-  run->delivery = std::thread(deliveryLoop, run.get(), tsfn);
+  DeliveryFunction tsfn;
+  try {
+    if (EG_SIM_FAULT(TsfnCreate)) throw Napi::Error::New(env, "napi_create_threadsafe_function failed (injected)");
+    tsfn = DeliveryFunction::New(env, info[0].As<Napi::Function>(), "emondguard-es-delivery", 0, 1, context, finalizeDelivery,
+                                 static_cast<void *>(nullptr));
+  } catch (...) {
+    delete context;  // not created: its finalizer, which would delete the context, never runs
+    throw;
+  }
+  try {
+    if (EG_SIM_FAULT(ThreadCreate)) throw std::system_error(EAGAIN, std::generic_category(), "std::thread (injected)");
+    run->delivery = std::thread(deliveryLoop, run.get(), tsfn);
+  } catch (const std::system_error &error) {
+    tsfn.Release();  // its finalizer deletes the context
+    // Not a Napi::Error: left alone it would escape into N-API and end in std::terminate.
+    throw Napi::Error::New(env, std::string("could not start the delivery thread (") + error.what() +
+                                    "): the system is out of threads or memory; retry, or restart the agent");
+  }
+  guard.started = true;
   run_ = run;
   napi_add_env_cleanup_hook(env, onEnvCleanup, this);
   // While started, the client lives even if JavaScript drops every reference to it.
@@ -262,7 +292,9 @@ Napi::Value EsClientWrap::stats(const Napi::CallbackInfo &info) {
   auto num = [&](uint64_t value) { return Napi::Number::New(env, static_cast<double>(value)); };
   const std::shared_ptr<ClientRun> &run = run_ != nullptr ? run_ : lastRun_;
   if (run == nullptr) {
-    for (const char *name : {"received", "delivered", "queueDrops", "batches", "maxQueueDepth", "callbackErrors"}) out.Set(name, num(0));
+    for (const char *name : {"received", "delivered", "queueDrops", "handlerDrops", "batches", "maxQueueDepth", "callbackErrors"}) {
+      out.Set(name, num(0));
+    }
     for (const char *name : {"exec", "fork", "exit"}) perType.Set(name, num(0));
     kernel.Set("global", num(0));
   } else {
@@ -270,10 +302,14 @@ Napi::Value EsClientWrap::stats(const Napi::CallbackInfo &info) {
     // Outcomes before `received` (counted first, on the ES thread): read while events flow,
     // delivered + queueDrops never exceeds received.
     const uint64_t delivered = run->delivered.load(std::memory_order_acquire);
-    const uint64_t queueDrops = run->pipeline.queueDrops();
+    // A message the handler failed on was received but never queued: it counts as a queue drop, so
+    // delivered + queueDrops still reaches received.
+    const uint64_t handlerDrops = run->session.handlerDrops();
+    const uint64_t queueDrops = run->pipeline.queueDrops() + handlerDrops;
     out.Set("received", num(run->pipeline.received()));
     out.Set("delivered", num(delivered));
     out.Set("queueDrops", num(queueDrops));
+    out.Set("handlerDrops", num(handlerDrops));
     out.Set("batches", num(run->batches.load()));
     out.Set("maxQueueDepth", num(run->pipeline.maxQueueDepth()));
     out.Set("callbackErrors", num(run->callbackErrors.load()));

@@ -59,6 +59,9 @@ class EsSession {
   void stop();
   bool running() const { return client_ != nullptr; }
   const SequenceTracker &sequences() const { return sequences_; }
+  // Messages the sink threw on (std::bad_alloc when memory runs out), dropped instead of letting
+  // the exception unwind into the framework's handler dispatch (std::terminate).
+  uint64_t handlerDrops() const { return handlerDrops_.load(std::memory_order_acquire); }
 
   // Creates and immediately deletes a client: the raw es_new_client_result_t (doctor's FDA check).
   static int probe();
@@ -70,6 +73,7 @@ class EsSession {
   es_client_t *client_ = nullptr;
   std::shared_ptr<HandlerGate> gate_;
   SequenceTracker sequences_;
+  std::atomic<uint64_t> handlerDrops_{0};
 };
 
 }  // namespace emondguard

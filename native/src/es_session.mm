@@ -87,7 +87,14 @@ void EsSession::stop() {
 
 void EsSession::onMessage(const es_message_t *msg, uint64_t handlerEntryNs) {
   sequences_.observe(msg);
-  sink_.accept(msg, handlerEntryNs);
+  try {
+    sink_.accept(msg, handlerEntryNs);
+  } catch (...) {
+    // Nothing may leave the handler block: the framework calls it from C, where an exception ends
+    // in std::terminate and the agent is gone. Out of memory (std::bad_alloc) is the one the sink
+    // can throw; lose this message, count it, and keep serving the next.
+    handlerDrops_.fetch_add(1, std::memory_order_release);
+  }
 }
 
 int EsSession::probe() {

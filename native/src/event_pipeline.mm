@@ -37,7 +37,14 @@ void EventPipeline::accept(const es_message_t *msg, uint64_t handlerEntryNs) {
     queueDrops_.fetch_add(1, std::memory_order_release);
     return;
   }
-  if (!convertMessage(msg, options_.argv, handlerEntryNs, executionPaths_, *event)) {
+  bool converted = false;
+  try {
+    converted = convertMessage(msg, options_.argv, handlerEntryNs, executionPaths_, *event);
+  } catch (...) {
+    delete event;  // out of memory mid-copy: EsSession counts the drop
+    throw;
+  }
+  if (!converted) {
     delete event;  // ES thread: not the recycle ring's producer
     return;
   }

@@ -122,8 +122,13 @@ export interface EsClientStats {
   received: number;
   /** Events handed to the JavaScript callback. */
   delivered: number;
-  /** Events dropped because the queue to JavaScript was full. */
+  /** Events dropped because the queue to JavaScript was full (includes `handlerDrops`). */
   queueDrops: number;
+  /**
+   * Messages the ES handler could not keep because something in it failed (std::bad_alloc when
+   * memory runs out): counted, never std::terminate. Part of `queueDrops` too.
+   */
+  handlerDrops: number;
   /** Messages the kernel dropped, from sequence-number gaps. */
   kernelDrops: { perType: { exec: number; fork: number; exit: number }; global: number };
   batches: number;
@@ -248,6 +253,8 @@ export interface SimLogRecord {
   args: Array<{ value: string; public: boolean }>;
 }
 
+export type SimFaultPoint = 'proc_listallpids' | 'tsfn' | 'thread' | 'handler_alloc';
+
 /** The simulator's control API (simulator builds only). */
 export interface SimulatorControls {
   /** Queues messages for every live client; returns how many clients got them. */
@@ -280,6 +287,19 @@ export interface SimulatorControls {
   /** Waits until every such late delivery has run; false on timeout. */
   lateDeliveriesDone(timeoutMs?: number): boolean;
   setProcessTable(entries: ProcessInfo[]): void;
+  /**
+   * One-shot: right after the snapshot's next proc_pidinfo() of `replacement.pid`, that process
+   * exits and its pid is reused by `replacement` (the race the snapshot must survive).
+   */
+  reuseDuringSnapshot(replacement: ProcessInfo): void;
+  /**
+   * Failure injection: the next `times` (default 1) passes through `point` fail as the real call can.
+   * `proc_listallpids` returns 0; `tsfn` / `thread`: EsClient.start() cannot create its
+   * thread-safe function / delivery thread; `handler_alloc`: an allocation in the ES handler throws
+   * std::bad_alloc (while it copies an exec argument).
+   */
+  failNext(point: SimFaultPoint, times?: number): void;
+  clearFaults(): void;
   /** The audit token the addon reads as its own (for self-muting). */
   setSelf(token: { pid: number; pidversion?: number }): void;
   logRecords(): SimLogRecord[];

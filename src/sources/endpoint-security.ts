@@ -43,6 +43,7 @@ export function emptyClientStats(): EsClientStats {
     received: 0,
     delivered: 0,
     queueDrops: 0,
+    handlerDrops: 0,
     kernelDrops: { perType: { exec: 0, fork: 0, exit: 0 }, global: 0 },
     batches: 0,
     maxQueueDepth: 0,

@@ -28,8 +28,10 @@ describe('listProcesses', () => {
     expect(shell).not.toHaveProperty('startTime');
   });
 
-  it('handles an empty table and long unicode paths', () => {
-    expect(addon().listProcesses()).toEqual([]);
+  it('treats an empty process list as the failure it is on a running system, and keeps long unicode paths', () => {
+    // proc_listallpids reading nothing returns 0; no running Mac has no processes.
+    sim().setProcessTable([]);
+    expect(() => addon().listProcesses()).toThrow(/proc_listallpids failed/);
     const long = `/Applications/${'Ü'.repeat(1000)}.app/Contents/MacOS/x`;
     sim().setProcessTable([{ pid: 9, ppid: 1, pidversion: 2, executable: long }]);
     expect(addon().listProcesses()[0]?.executable).toBe(long);

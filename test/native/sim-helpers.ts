@@ -27,6 +27,9 @@ export function sim(): SimulatorControls {
 
 export const EMOND = '/sbin/emond';
 
+/** What the simulated process table holds until a test sets its own. */
+export const LAUNCHD = { pid: 1, ppid: 0, pidversion: 1, executable: '/sbin/launchd' };
+
 /** emond (pid 300) forks 301, which execs /bin/sh -c "curl …": the attack the rule exists for. */
 export function emondShellExec(overrides: Partial<SimMessageSpec> = {}): SimMessageSpec {
   return {
@@ -124,7 +127,9 @@ export function resetSimulator(): void {
   live.clear();
   const controls = sim();
   controls.setNewClientResult(0);
-  controls.setProcessTable([]);
+  controls.clearFaults();
+  // As a fresh simulator starts: a running system is never without launchd.
+  controls.setProcessTable([LAUNCHD]);
   controls.clearLogRecords();
   controls.resetHandlerTiming();
 }
