@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import os from 'node:os';
 import type { AgentConfig, SourceSetting } from '../config/keys.js';
 import type { AgentLog } from '../logging/agent-logger.js';
@@ -8,6 +8,7 @@ import type { EsloggerSource } from '../sources/eslogger-source.js';
 import { NativeSource } from '../sources/native-source.js';
 import { SimulatorDriver } from '../sources/simulator-driver.js';
 import { AgentError } from './agent-errors.js';
+import { resolveEmondPaths } from './emond-paths.js';
 
 export interface SourceEnvironment {
   platform: NodeJS.Platform;
@@ -64,8 +65,7 @@ export async function openSource(
       return startSimulator(config, env, handlers);
     case 'endpoint-security':
       if (env.platform !== 'darwin') throw notMacos();
-      checkEmondPaths(config, env.log);
-      return started(new NativeSource(requireAddon(env), nativeOptions(config)), handlers);
+      return started(new NativeSource(requireAddon(env), nativeOptions(config, emondPathsToWatch(config, env.log))), handlers);
     case 'auto':
       return startAuto(config, env, handlers);
   }
@@ -87,9 +87,9 @@ export function checkSourcePossible(setting: SourceSetting, env: Pick<SourceEnvi
 async function startAuto(config: AgentConfig, env: SourceEnvironment, handlers: SourceHandlers): Promise<OpenedSource> {
   if (env.platform !== 'darwin') throw notMacos();
   if (env.addon) {
-    checkEmondPaths(config, env.log);
+    const emondPaths = emondPathsToWatch(config, env.log);
     try {
-      return await started(new NativeSource(env.addon, nativeOptions(config)), handlers);
+      return await started(new NativeSource(env.addon, nativeOptions(config, emondPaths)), handlers);
     } catch (error) {
       if (!(error instanceof EsClientError && error.code === 'E_ES_NOT_ENTITLED')) throw error;
       return fallBackToEslogger(config, env, handlers, 'this binary is not entitled to Endpoint Security (com.apple.developer.endpoint-security.client)');
@@ -130,24 +130,29 @@ async function esloggerSource(config: AgentConfig): Promise<EsloggerSource> {
 }
 
 /**
- * emond-only mode watches processes by executable path. emond left macOS in 13, the first version
- * where the mode exists, so unless the administrator lists paths that exist, the agent would run,
- * look healthy and see nothing: refuse that, and warn about listed paths that are missing.
+ * emond-only mode watches processes by executable path, and Endpoint Security reports real paths
+ * (`/private/tmp/emond`, never `/tmp/emond`): the configured paths are resolved here, each time the
+ * source opens (start, and a restart after a configuration change). emond left macOS in 13, the
+ * first version where the mode exists, so unless the administrator lists paths that exist, the
+ * agent would run, look healthy and see nothing: refuse that, and warn about listed paths that are
+ * missing. Returns the real paths to watch (the configured ones in full mode, where none are used).
  */
-function checkEmondPaths(config: AgentConfig, log: AgentLog, exists: (path: string) => boolean = existsSync): void {
-  if (config.esMode !== 'emond-only') return;
-  const missing = config.emondPaths.filter((path) => !exists(path));
-  if (missing.length === config.emondPaths.length) {
+export function emondPathsToWatch(config: AgentConfig, log: AgentLog, realpath: (path: string) => string = realpathSync.native): string[] {
+  if (config.esMode !== 'emond-only') return config.emondPaths;
+  const { watched, missing, renamed } = resolveEmondPaths(config.emondPaths, realpath);
+  if (watched.length === 0) {
     throw new AgentError(
       'E_AGENT_EMOND_ONLY_BLIND',
       `esMode "emond-only" selects processes by executable path, and none of emondPaths (${config.emondPaths.join(', ')}) exists on this Mac ` +
         '(emond was removed in macOS 13): the agent would see nothing. Use esMode "full" (the default), or list in emondPaths the emond binaries to watch.',
     );
   }
-  if (missing.length > 0) log.warn(`emond-only mode: ${missing.join(', ')} does not exist; watching ${config.emondPaths.filter((p) => !missing.includes(p)).join(', ')}`);
+  if (missing.length > 0) log.warn(`emond-only mode: ${missing.join(', ')} does not exist; watching ${watched.join(', ')}`);
+  for (const { configured, real } of renamed) log.info(`emond-only mode: ${configured} is ${real}, the path Endpoint Security reports; watching that`);
+  return watched;
 }
 
-function nativeOptions(config: AgentConfig): EsClientOptions {
+function nativeOptions(config: AgentConfig, emondPaths: string[] = config.emondPaths): EsClientOptions {
   return {
     events: config.esEvents,
     batchSize: config.batchSize,
@@ -156,7 +161,7 @@ function nativeOptions(config: AgentConfig): EsClientOptions {
     maxArgs: config.maxArgs,
     maxArgBytes: config.maxArgBytes,
     mode: config.esMode,
-    emondPaths: config.emondPaths,
+    emondPaths,
   };
 }
 

@@ -1,4 +1,5 @@
 import { ruleSetProblems } from '../agent/agent-rules.js';
+import { emondPathWarnings } from '../agent/emond-paths.js';
 import { ConfigError } from '../config/errors.js';
 import { CONFIG_KEYS, CONFIG_KEY_NAMES } from '../config/keys.js';
 import { readJsonLayer, loadConfig } from '../config/load.js';
@@ -34,6 +35,8 @@ export function runConfigCheck(file: string): void {
       code: 'E_CONFIG_RULES',
     });
   }
+  // Valid and loadable, yet an emond-only agent would be blind to an emond path that is not there.
+  for (const warning of emondPathWarnings(resolveConfig({ file: layer }).config)) process.stderr.write(`warning: ${warning}\n`);
   process.stdout.write(`✓ ${file}: ${Object.keys(values).length} setting(s), all valid; its rules load\n`);
 }
 

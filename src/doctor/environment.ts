@@ -40,7 +40,7 @@ export type EsProbeOutcome = { result: number } | { unavailable: string };
 
 export type ConfigurationStatus =
   | { state: 'not-configured'; detail: string }
-  | { state: 'valid'; source: string }
+  | { state: 'valid'; source: string; warnings?: string[] }
   | { state: 'invalid'; source: string; errors: string[] };
 
 export interface DoctorEnvironment {

@@ -4,6 +4,7 @@ import type { ConfigurationStatus, DoctorEnvironment, DoctorFs, EsProbeOutcome, 
 import { ruleSetProblems } from '../agent/agent-rules.js';
 import { checkConfiguration, type ConfigurationCheck } from '../config/config-status.js';
 import { agentDatabasePath, probeEsClientWithAddon } from './probes.js';
+import { emondPathWarnings } from '../agent/emond-paths.js';
 
 /** How long one external command (codesign, launchctl, sw_vers) may take. */
 const COMMAND_TIMEOUT_MS = 15_000;
@@ -38,7 +39,10 @@ export function configurationStatusOf(checked: ConfigurationCheck): Configuratio
   if (checked.state !== 'valid') return checked;
   // Valid keys are not enough: the rules they name must load, as the agent will load them.
   const rules = ruleSetProblems(checked.config);
-  return rules.length > 0 ? { state: 'invalid', source: checked.source, errors: rules } : { state: 'valid', source: checked.source };
+  if (rules.length > 0) return { state: 'invalid', source: checked.source, errors: rules };
+  // Valid, but an emond-only agent would not see a listed emond that is not there.
+  const warnings = emondPathWarnings(checked.config);
+  return warnings.length > 0 ? { state: 'valid', source: checked.source, warnings } : { state: 'valid', source: checked.source };
 }
 
 function runCommand(command: string, args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string; error?: string }> {

@@ -154,6 +154,15 @@ describe('emondguard config', () => {
     expect(result.stdout).toContain('1 setting(s), all valid');
   });
 
+  it('check: exit 0 with a warning naming an emondPaths entry that does not exist (emond-only mode)', () => {
+    const missing = path.join(dir, 'no-such-emond');
+    const file = writeJson('emond-only.json', { esMode: 'emond-only', emondPaths: [missing] });
+    const result = runCli(['config', 'check', file]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain(`warning: emondPaths: ${missing} does not exist`);
+    expect(result.stdout).toContain('all valid');
+  });
+
   it('check: exit 2 listing every problem', () => {
     const file = writeJson('bad.json', { retentionDays: -1, nope: true });
     const result = runCli(['config', 'check', file]);

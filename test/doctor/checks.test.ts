@@ -211,6 +211,11 @@ describe('configuration', () => {
     const result = await check('configuration', (m) => (m.configuration = { state: 'not-configured', detail: 'not configured yet' }));
     expect(result).toMatchObject({ status: 'skip', summary: 'not configured yet' });
   });
+  it('warns, naming the path, when emond-only mode lists an emond that does not exist', async () => {
+    const result = await check('configuration', (m) => (m.configuration = { state: 'valid', source: '/etc/x.json', warnings: ['emondPaths: /tmp/emond does not exist'] }));
+    expect(result).toMatchObject({ status: 'warn', summary: 'configuration from /etc/x.json is valid, but emondPaths: /tmp/emond does not exist' });
+    expect(result.fix).toMatch(/emondPaths/);
+  });
   it('fails with the loader’s errors', async () => {
     const result = await check('configuration', (m) => (m.configuration = { state: 'invalid', source: '/etc/x.json', errors: ['retentionDays: must be a positive integer'] }));
     expect(result).toMatchObject({ status: 'fail', summary: 'configuration from /etc/x.json is invalid: retentionDays: must be a positive integer' });

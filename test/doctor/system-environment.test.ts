@@ -85,6 +85,16 @@ describe('configurationStatus', () => {
     });
   });
 
+  it('warns about an emondPaths entry that does not exist, in emond-only mode only', () => {
+    const missing = path.join(scratch, 'no-such-emond');
+    const emondOnly = path.join(scratch, 'emond-only.json');
+    writeFileSync(emondOnly, JSON.stringify({ esMode: 'emond-only', emondPaths: [missing] }));
+    expect(configurationStatus(emondOnly)).toEqual({ state: 'valid', source: `file ${emondOnly}`, warnings: [expect.stringContaining(`${missing} does not exist`)] });
+    const full = path.join(scratch, 'full.json');
+    writeFileSync(full, JSON.stringify({ esMode: 'full', emondPaths: [missing] }));
+    expect(configurationStatus(full)).toEqual({ state: 'valid', source: `file ${full}` });
+  });
+
   it('fails a configuration whose rules would not run, as the agent would load them', () => {
     const file = path.join(scratch, 'rules.json');
     writeFileSync(file, JSON.stringify({ enabledRules: ['no-such-rule'] }));

@@ -10,6 +10,14 @@ export const configurationCheck: Check = {
       case 'not-configured':
         return { status: 'skip', summary: status.detail };
       case 'valid':
+        if (status.warnings !== undefined && status.warnings.length > 0) {
+          return {
+            status: 'warn',
+            summary: `configuration from ${status.source} is valid, but ${status.warnings.join('; ')}`,
+            fix: `correct emondPaths in ${status.source} (or the MDM profile that sets com.emondguard.agent)`,
+            details: { source: status.source },
+          };
+        }
         return { status: 'pass', summary: `configuration from ${status.source} is valid`, details: { source: status.source } };
       case 'invalid':
         return {
