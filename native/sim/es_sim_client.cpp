@@ -46,7 +46,7 @@ struct es_client_s {
   std::vector<audit_token_t> mutedProcesses;
   std::vector<std::pair<std::string, es_mute_path_type_t>> mutedPaths;
   bool inverted[ES_MUTE_INVERSION_TYPE_LAST] = {};
-  uint64_t lastSeq[ES_EVENT_TYPE_NOTIFY_EXIT + 1] = {};
+  uint64_t lastSeq[ES_EVENT_TYPE_LAST] = {};
   uint64_t lastGlobalSeq = 0;
   std::thread thread;
 };
@@ -77,11 +77,27 @@ bool sameProcess(const audit_token_t &a, const audit_token_t &b) {
   return audit_token_to_pid(a) == audit_token_to_pid(b) && audit_token_to_pidversion(a) == audit_token_to_pidversion(b);
 }
 
-bool pathMatches(const es_string_token_t &path, const std::string &rule, es_mute_path_type_t type) {
+// Apple's rule, kept here: muted paths are compared byte for byte with the paths ES reports, and
+// ES reports real paths (symlinks resolved: /private/tmp/x, never /tmp/x). es_mute_path resolves
+// nothing, so muting /tmp/x mutes nothing that arrives as /private/tmp/x; the caller must mute
+// real paths (the agent resolves emondPaths before it mutes them). Messages a test injects stand
+// for what the kernel reports, so a test that means a real process gives its real path.
+bool pathMatches(const es_string_token_t &path, const std::string &rule, bool literal) {
   const std::string actual(path.data != nullptr ? path.data : "", path.length);
-  if (type == ES_MUTE_PATH_TYPE_LITERAL) return actual == rule;
-  if (type == ES_MUTE_PATH_TYPE_PREFIX) return actual.compare(0, rule.size(), rule) == 0;
-  return false;  // target path muting is not simulated
+  return literal ? actual == rule : actual.compare(0, rule.size(), rule) == 0;
+}
+
+bool isTargetRule(es_mute_path_type_t type) {
+  return type == ES_MUTE_PATH_TYPE_TARGET_PREFIX || type == ES_MUTE_PATH_TYPE_TARGET_LITERAL;
+}
+
+// The target paths of a message, as Apple defines them for target-path muting: for exec, the new
+// image; the other events the simulator delivers (fork, exit) have none.
+std::vector<es_string_token_t> targetPaths(const es_message_t *msg) {
+  if (msg->event_type == ES_EVENT_TYPE_NOTIFY_EXEC || msg->event_type == ES_EVENT_TYPE_AUTH_EXEC) {
+    return {msg->event.exec.target->executable->path};
+  }
+  return {};
 }
 
 // Called with the client's mutex held.
@@ -91,13 +107,23 @@ bool delivers(es_client_t *client, const es_message_t *msg) {
   for (const audit_token_t &token : client->mutedProcesses) processMuted |= sameProcess(token, msg->process->audit_token);
   if (processMuted != client->inverted[ES_MUTE_INVERSION_TYPE_PROCESS]) return false;
   bool pathMuted = false;
-  for (const auto &rule : client->mutedPaths) pathMuted |= pathMatches(msg->process->executable->path, rule.first, rule.second);
+  for (const auto &rule : client->mutedPaths) {
+    if (!isTargetRule(rule.second)) pathMuted |= pathMatches(msg->process->executable->path, rule.first, rule.second == ES_MUTE_PATH_TYPE_LITERAL);
+  }
   if (pathMuted != client->inverted[ES_MUTE_INVERSION_TYPE_PATH]) return false;
+  // Target paths: muted when any target is (inverted: delivered when any target is selected).
+  const std::vector<es_string_token_t> targets = targetPaths(msg);
+  bool targetMuted = false;
+  for (const auto &rule : client->mutedPaths) {
+    if (!isTargetRule(rule.second)) continue;
+    for (const es_string_token_t &target : targets) targetMuted |= pathMatches(target, rule.first, rule.second == ES_MUTE_PATH_TYPE_TARGET_LITERAL);
+  }
+  if (targetMuted != client->inverted[ES_MUTE_INVERSION_TYPE_TARGET_PATH]) return false;
   return true;
 }
 
 void numberMessage(es_client_t *client, const MessageSpec &spec, es_message_t *msg) {
-  if (msg->version >= 2 && msg->event_type <= ES_EVENT_TYPE_NOTIFY_EXIT) {
+  if (msg->version >= 2 && msg->event_type < ES_EVENT_TYPE_LAST) {
     uint64_t &last = client->lastSeq[msg->event_type];
     last = spec.seqNum.has_value() ? *spec.seqNum : last + 1 + spec.seqGap;
     msg->seq_num = last;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "sim_faults.h"
+#include "sim_layout.h"
 #include "sim_world.h"
 
 namespace emondguard {
@@ -356,6 +357,7 @@ Napi::Object createSimulatorControls(Napi::Env env) {
   sim.Set("reuseDuringSnapshot", Napi::Function::New<reuseDuringSnapshot>(env, "reuseDuringSnapshot"));
   sim.Set("failNext", Napi::Function::New<failNext>(env, "failNext"));
   sim.Set("clearFaults", Napi::Function::New<clearFaults>(env, "clearFaults"));
+  sim.Set("layout", Napi::Function::New(env, [](const Napi::CallbackInfo &info) -> Napi::Value { return simulatorLayout(info.Env()); }, "layout"));
   sim.Set("logRecords", Napi::Function::New<logRecords>(env, "logRecords"));
   sim.Set("clearLogRecords", Napi::Function::New<clearLogRecords>(env, "clearLogRecords"));
   return sim;

@@ -300,6 +300,8 @@ export interface SimulatorControls {
    */
   failNext(point: SimFaultPoint, times?: number): void;
   clearFaults(): void;
+  /** sizeof / offsetof / constant values of the simulator's Apple declarations (native/sim/apple_layout.json). */
+  layout(): { sizeof: Record<string, number>; offsetof: Record<string, number>; constants: Record<string, number> };
   /** The audit token the addon reads as its own (for self-muting). */
   setSelf(token: { pid: number; pidversion?: number }): void;
   logRecords(): SimLogRecord[];

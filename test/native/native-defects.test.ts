@@ -71,3 +71,18 @@ describe('listProcesses failures and races', () => {
     ]);
   });
 });
+
+describe("the simulator keeps Apple's rule that muted paths are real paths", () => {
+  it('a mute of /tmp/emond selects nothing that runs as /private/tmp/emond (the agent must resolve first)', async () => {
+    const linkPath = collect({ mode: 'emond-only', emondPaths: ['/tmp/emond'] });
+    deliver([emondShellExec({ process: { pid: 301, pidversion: 11, ppid: 300, executable: '/private/tmp/emond' } })]);
+    await handedOver(() => linkPath.client.stats());
+    expect(linkPath.client.stats().received).toBe(0);
+    linkPath.client.stop();
+
+    const realPath = collect({ mode: 'emond-only', emondPaths: ['/private/tmp/emond'] });
+    deliver([emondShellExec({ process: { pid: 301, pidversion: 11, ppid: 300, executable: '/private/tmp/emond' } })]);
+    await realPath.waitFor(1);
+    expect(realPath.events).toHaveLength(1);
+  });
+});

@@ -73,11 +73,69 @@ typedef struct {
 	uint8_t reserved[64];
 } es_event_exit_t;
 
-/* Apple's union has a member per event type; these are the ones the addon reads. */
+/* File events (DESIGN.md: close, rename, unlink) and the members that give the union its size. */
+typedef struct {
+	bool modified;
+	es_file_t *_Nonnull target;
+	union {
+		uint8_t reserved[64];
+		struct {
+			bool was_mapped_writable;        /* message version >= 6 */
+		};
+	};
+} es_event_close_t;
+
+typedef struct {
+	es_file_t *_Nonnull source;
+	es_destination_type_t destination_type;
+	union {
+		es_file_t *_Nonnull existing_file;
+		struct {
+			es_file_t *_Nonnull dir;
+			es_string_token_t filename;
+		} new_path;
+	} destination;
+	uint8_t reserved[64];
+} es_event_rename_t;
+
+typedef struct {
+	es_file_t *_Nonnull target;
+	es_file_t *_Nonnull parent_dir;
+	uint8_t reserved[64];
+} es_event_unlink_t;
+
+typedef struct {
+	es_file_t *_Nonnull target;
+	struct timespec atime;
+	struct timespec mtime;
+	uint8_t reserved[64];
+} es_event_utimes_t;
+
+typedef struct {
+	es_file_t *_Nonnull source;
+	es_file_t *_Nullable target_file;
+	es_file_t *_Nonnull target_dir;
+	es_string_token_t target_name;
+	mode_t mode;
+	int32_t flags;
+	uint8_t reserved[56];
+} es_event_copyfile_t;
+
+/*
+ * Apple's union has a member per event type (events added since macOS 13 are pointers). Declared
+ * here: the ones the addon reads and the largest ones (copyfile, rename, utimes: 104 bytes on
+ * LP64), so the union has Apple's size and `thread` and `global_seq_num` after it sit at Apple's
+ * offsets in es_message_t (native/sim/apple_layout.json; test/native/sim-layout.test.ts).
+ */
 typedef union {
+	es_event_close_t close;
+	es_event_copyfile_t copyfile;
 	es_event_exec_t exec;
 	es_event_exit_t exit;
 	es_event_fork_t fork;
+	es_event_rename_t rename;
+	es_event_unlink_t unlink;
+	es_event_utimes_t utimes;
 } es_events_t;
 
 typedef struct {

@@ -23,10 +23,23 @@ enum {
 
 __BEGIN_DECLS
 os_log_t os_log_create(const char *subsystem, const char *category);
-void emondguard_sim_os_log_record(os_log_t log, os_log_type_t type, const char *format, ...);
+/* Checked as Apple's is: clang's os_log format kind knows %{public}s / %{private}s and reports an
+   argument that does not match its conversion (-Wformat, an error in this build). */
+void emondguard_sim_os_log_record(os_log_t log, os_log_type_t type, const char *format, ...)
+	__attribute__((__format__(__os_log__, 3, 4)));
 __END_DECLS
 
-#define os_log_with_type(log, type, format, ...) \
-	emondguard_sim_os_log_record((log), (type), "" format "", ##__VA_ARGS__)
+#ifdef __cplusplus
+#define EMONDGUARD_SIM_STATIC_ASSERT static_assert
+#else
+#define EMONDGUARD_SIM_STATIC_ASSERT _Static_assert
+#endif
+
+/* Apple's shape: a statement expression whose format must be a string literal ("" format ""
+   does not compile otherwise, and the assertion says why), then the formatted call. */
+#define os_log_with_type(log, type, format, ...) __extension__({ \
+	EMONDGUARD_SIM_STATIC_ASSERT(__builtin_constant_p(format), "format/label/description argument must be a string constant"); \
+	emondguard_sim_os_log_record((log), (type), "" format "", ##__VA_ARGS__); \
+})
 
 #endif

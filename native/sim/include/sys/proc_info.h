@@ -13,6 +13,11 @@
 #define MAXCOMLEN 16
 #endif
 
+/* Darwin's MAXPATHLEN is 1024 (Linux's <sys/param.h> says 4096): PROC_PIDPATHINFO_SIZE and
+   PROC_PIDPATHINFO_MAXSIZE below, and every buffer sized from them, must be what they are on a Mac. */
+#undef MAXPATHLEN
+#define MAXPATHLEN 1024
+
 #define PROC_ALL_PIDS 1
 
 struct proc_bsdinfo {
