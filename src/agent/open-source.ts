@@ -140,7 +140,7 @@ async function esloggerSource(config: AgentConfig): Promise<EsloggerSource> {
 export function emondPathsToWatch(config: AgentConfig, log: AgentLog, realpath: (path: string) => string = realpathSync.native): string[] {
   if (config.esMode !== 'emond-only') return config.emondPaths;
   const { watched, missing, renamed } = resolveEmondPaths(config.emondPaths, realpath);
-  if (watched.length === 0) {
+  if (missing.length === config.emondPaths.length) {
     throw new AgentError(
       'E_AGENT_EMOND_ONLY_BLIND',
       `esMode "emond-only" selects processes by executable path, and none of emondPaths (${config.emondPaths.join(', ')}) exists on this Mac ` +

@@ -65,7 +65,8 @@ describe('emond-only mode and symlinked paths', () => {
   it('watches the paths that exist, warns about the others, and refuses when none exists', async () => {
     const real = path.join(dir, 'private', 'tmp', 'emond');
     const client = await open([path.join(dir, 'nope'), real, path.join(dir, 'tmp', '..', 'private', 'tmp', 'emond')]);
-    expect(client?.mutedPaths.map((m) => m.path)).toEqual([real]);
+    // The missing one stays selected (a binary may appear there later), the duplicate goes.
+    expect(client?.mutedPaths.map((m) => m.path)).toEqual([path.join(dir, 'nope'), real]);
     expect(messages).toContainEqual({ level: 'warn', message: expect.stringContaining(`${path.join(dir, 'nope')} does not exist`) });
     await opened?.source.stop();
     opened = undefined;
@@ -74,10 +75,19 @@ describe('emond-only mode and symlinked paths', () => {
 });
 
 describe('resolveEmondPaths / emondPathWarnings', () => {
+  it('resolves the existing ancestor of a path with nothing there yet (/tmp/emond before it is copied)', () => {
+    const later = path.join(dir, 'tmp', 'later', 'emond');
+    expect(resolveEmondPaths([later])).toEqual({
+      watched: [path.join(dir, 'private', 'tmp', 'later', 'emond')],
+      missing: [later],
+      renamed: [{ configured: later, real: path.join(dir, 'private', 'tmp', 'later', 'emond') }],
+    });
+  });
+
   it('reports each configured path that does not exist, only in emond-only mode', () => {
     const present = path.join(dir, 'tmp', 'emond');
     expect(resolveEmondPaths([present, path.join(dir, 'x')])).toEqual({
-      watched: [path.join(dir, 'private', 'tmp', 'emond')],
+      watched: [path.join(dir, 'private', 'tmp', 'emond'), path.join(dir, 'x')],
       missing: [path.join(dir, 'x')],
       renamed: [{ configured: present, real: path.join(dir, 'private', 'tmp', 'emond') }],
     });
