@@ -35,7 +35,9 @@ ReadResult readProcess(pid_t pid, SnapshotEntry &entry, char *path, uint32_t pat
   entry.pathLength = proc_pidpath_audittoken(&token, path, pathSize);
   audit_token_t after;
   if (!auditTokenOfPid(pid, after)) return ReadResult::Gone;
-  if (entry.pathLength <= 0 || audit_token_to_pidversion(after) != entry.pidversion) return ReadResult::Changed;
+  if (audit_token_to_pidversion(after) != entry.pidversion) return ReadResult::Changed;
+  // Same process throughout; a path the kernel would not give (a zombie, an exec in progress) is
+  // listed as unknown, as before.
   return ReadResult::Ok;
 }
 
