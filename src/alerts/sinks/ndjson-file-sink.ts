@@ -35,6 +35,8 @@ export interface NdjsonFileSinkOptions {
   /** Rotated files kept beside the live one (default 5). */
   maxFiles?: number;
   fileSystem?: SinkFileSystem;
+  /** The uid the file must belong to (safe-files.ts); default the effective uid. */
+  uid?: number;
 }
 
 export const DEFAULT_NDJSON_MAX_BYTES = 50 * 1024 * 1024;
@@ -46,6 +48,7 @@ export class NdjsonFileSink implements AlertSink {
   private readonly maxBytes: number;
   private readonly maxFiles: number;
   private readonly fs: SinkFileSystem;
+  private readonly uid: number | undefined;
   private fd: number | undefined;
   private size = 0;
   /** The real path opened last (symlinks the agent may follow resolved): rotation works on it. */
@@ -57,6 +60,7 @@ export class NdjsonFileSink implements AlertSink {
     this.maxBytes = options.maxBytes ?? DEFAULT_NDJSON_MAX_BYTES;
     this.maxFiles = options.maxFiles ?? DEFAULT_NDJSON_MAX_FILES;
     this.fs = options.fileSystem ?? (fs as unknown as SinkFileSystem);
+    this.uid = options.uid;
   }
 
   write(alerts: readonly StoredAlert[]): void {
@@ -85,7 +89,12 @@ export class NdjsonFileSink implements AlertSink {
 
   private open(): number {
     if (this.fd !== undefined) return this.fd;
-    const opened = openSafely(this.path, 'append', { create: true, mode: PRIVATE_FILE_MODE, dirMode: PRIVATE_DIR_MODE });
+    const opened = openSafely(this.path, 'append', {
+      create: true,
+      mode: PRIVATE_FILE_MODE,
+      dirMode: PRIVATE_DIR_MODE,
+      ...(this.uid === undefined ? {} : { uid: this.uid }),
+    });
     this.real = opened.path;
     this.size = opened.stat.size;
     this.fd = opened.fd;
