@@ -35,8 +35,11 @@ export function openForWriting(file: string, options: OpenDatabaseOptions): Open
   const real = checked.path;
   let db: Database.Database | undefined;
   try {
+    checkCompanions(real, uid);
     db = connect(real, { timeout: options.busyTimeoutMs ?? 5000 });
     refuseIfNotOurs(db, file);
+    // Ours: tightening its mode (and its companions') is now ours to do.
+    fs.chmodSync(real, PRIVATE_FILE_MODE);
     secureCompanions(real, uid);
     return { db, migrated: prepareWritable(db, options), ...(quarantined ? { quarantined } : {}) };
   } catch (error) {
@@ -54,6 +57,7 @@ export function openForWriting(file: string, options: OpenDatabaseOptions): Open
       // Closing a corrupt file can fail; the new file is what matters now.
     }
     try {
+      checkCompanions(real, uid);
       const fresh = connect(createDatabaseFile(real, uid), { timeout: options.busyTimeoutMs ?? 5000 });
       try {
         secureCompanions(real, uid);
@@ -71,8 +75,8 @@ export function openForWriting(file: string, options: OpenDatabaseOptions): Open
 /**
  * The checks before anything is touched: the path follows no planted symlink, its directory is
  * not one another user can swap files in, the file is the caller's regular file with one link,
- * and it is SQLite (or empty). A missing file is created 0600 with O_EXCL; an existing one is made
- * 0600 through the checked descriptor. Returns the real path SQLite is to open.
+ * and it is SQLite (or empty). A missing file is created 0600 with O_EXCL. Returns the real path
+ * SQLite is to open (its directory is the caller's or sticky, so the name stays the caller's file).
  */
 function checkDatabaseFile(file: string, options: OpenDatabaseOptions, uid: number): { path: string; quarantined?: QuarantineRecord } {
   let real: string;
@@ -97,8 +101,6 @@ function checkDatabaseFile(file: string, options: OpenDatabaseOptions, uid: numb
       const quarantined = quarantineDatabase(real, 'not a SQLite database', options.now?.() ?? Date.now(), uid);
       return { path: createDatabaseFile(real, uid), quarantined };
     }
-    // Ours (the caller's, checked on the descriptor): tightening its mode is now ours to do.
-    fs.fchmodSync(opened.fd, PRIVATE_FILE_MODE);
     fs.closeSync(opened.fd);
   } catch (error) {
     try {
@@ -123,15 +125,29 @@ function createDatabaseFile(real: string, uid: number): string {
 /**
  * SQLite opens `-wal`, `-shm` and `-journal` by name beside the database. In a directory others
  * could write to (only sticky ones get this far, like /tmp) a planted name would be written
- * through, so an existing companion must be the caller's regular file, and the WAL files are
- * made first, empty, with O_EXCL and 0600 (SQLite treats empty ones as new).
+ * through, so before SQLite opens anything an existing companion must be the caller's regular
+ * file with one link.
+ */
+function checkCompanions(real: string, uid: number): void {
+  for (const suffix of COMPANIONS) lstatOwnFile(real + suffix, uid);
+}
+
+const COMPANIONS = ['-wal', '-shm', '-journal'];
+
+/**
+ * After the file proved ours: the WAL files are made now, empty, with O_EXCL and 0600 (SQLite
+ * treats empty ones as new), so no name is left for someone to plant; existing ones are made 0600
+ * (SQLite gives new ones the database's mode, which may have been looser).
  */
 function secureCompanions(real: string, uid: number): void {
-  for (const suffix of ['-wal', '-shm', '-journal']) {
-    const companion = real + suffix;
-    if (lstatOwnFile(companion, uid) !== undefined || suffix === '-journal') continue;
-    const opened = openSafely(companion, 'append', { uid, create: true, mode: PRIVATE_FILE_MODE });
-    fs.closeSync(opened.fd);
+  for (const suffix of COMPANIONS) {
+    if (suffix === '-journal' && lstatOwnFile(real + suffix, uid) === undefined) continue;
+    const opened = openSafely(real + suffix, 'append', { uid, create: suffix !== '-journal', mode: PRIVATE_FILE_MODE });
+    try {
+      fs.fchmodSync(opened.fd, PRIVATE_FILE_MODE);
+    } finally {
+      fs.closeSync(opened.fd);
+    }
   }
 }
 
