@@ -9,6 +9,7 @@ import { createAgentLogger } from '../../src/logging/agent-logger.js';
 import { AlertStore } from '../../src/storage/alert-store.js';
 import { checkOwnDirectories } from '../../src/storage/own-directories.js';
 import { makeAlert } from '../helpers/alerts.js';
+import { runCli } from '../helpers/cli.js';
 import { writeDamagedStore, isRoot, tempDir } from '../helpers/store.js';
 
 /**
@@ -163,6 +164,31 @@ describe('the database path', () => {
     expect(fs.lstatSync(planted).isSymbolicLink()).toBe(true);
     expect(fs.statSync(store.quarantined?.movedTo as string).size).toBeGreaterThan(0);
     store.close();
+  });
+});
+
+describe('through the CLI', () => {
+  it('scan --db on a plant exits 2 naming the path and the fix, and writes nothing through it', () => {
+    const dir = tempDir();
+    const precious = path.join(dir, 'precious');
+    fs.writeFileSync(precious, 'keep');
+    const db = path.join(dir, 'hunt.db');
+    fs.linkSync(precious, db);
+    const scan = runCli(['scan', '--db', db, '-'], { input: '' });
+    expect(scan.status).toBe(2);
+    expect(scan.stderr).toContain(`${db} has 2 hard links`);
+    expect(scan.stderr).toMatch(/Remove it or choose another path/);
+    expect(fs.readFileSync(precious, 'utf8')).toBe('keep');
+  });
+
+  it.runIf(isRoot)("as root, scan --db through another user's symlink in /tmp-like directory exits 2 and creates nothing", () => {
+    const target = path.join(privateTarget(), 'hunt.db');
+    const link = path.join(publicDir(true), 'hunt.db');
+    plantSymlink(target, link);
+    const scan = runCli(['scan', '--db', link, '-'], { input: '' });
+    expect(scan.status).toBe(2);
+    expect(scan.stderr).toMatch(/symlink owned by uid 65534.*was not followed/);
+    expect(fs.existsSync(target)).toBe(false);
   });
 });
 
