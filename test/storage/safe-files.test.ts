@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { writeStatusFile, type AgentStatus } from '../../src/agent/health/status-file.js';
 import { NdjsonFileSink } from '../../src/alerts/sinks/ndjson-file-sink.js';
-import { createAgentLogger } from '../../src/logging/agent-logger.js';
+import { closeAgentLogger, createAgentLogger } from '../../src/logging/agent-logger.js';
 import { AlertStore } from '../../src/storage/alert-store.js';
 import { checkOwnDirectories } from '../../src/storage/own-directories.js';
 import { makeAlert } from '../helpers/alerts.js';
@@ -268,6 +268,44 @@ describe("the agent's log file", () => {
     plantSymlink(victim, file);
     expect(() => createAgentLogger({ file, level: 'info' })).toThrow();
     expect(mode(victim)).toBe(0o644);
+  });
+});
+
+describe('rotated logs', () => {
+  it('agent.log and its rotated copies stay 0600 under a permissive umask', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'agent.log');
+    const previous = process.umask(0o022);
+    try {
+      const logger = createAgentLogger({ file, maxBytes: 2048, maxFiles: 3 });
+      for (let i = 0; i < 60; i++) {
+        logger.info(`line ${i} ${'x'.repeat(100)}`);
+        // Rotation happens between writes; give winston its turns.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(await closeAgentLogger(logger, 10_000)).toBe(true);
+    } finally {
+      process.umask(previous);
+    }
+    const logs = fs.readdirSync(dir).filter((name) => name.startsWith('agent'));
+    expect(logs.length).toBeGreaterThan(1);
+    for (const name of logs) expect([name, mode(path.join(dir, name))]).toEqual([name, 0o600]);
+  });
+
+  it('alerts.ndjson and its rotated copies stay 0600 under a permissive umask', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'alerts.ndjson');
+    const previous = process.umask(0o022);
+    try {
+      const sink = new NdjsonFileSink({ path: file, maxBytes: 600, maxFiles: 2 });
+      for (let i = 0; i < 6; i++) sink.write([{ id: i, document: makeAlert({ pid: i }) } as never]);
+      sink.close();
+    } finally {
+      process.umask(previous);
+    }
+    const files = fs.readdirSync(dir);
+    expect(files.sort()).toEqual(['alerts.ndjson', 'alerts.ndjson.1', 'alerts.ndjson.2']);
+    for (const name of files) expect([name, mode(path.join(dir, name))]).toEqual([name, 0o600]);
   });
 });
 
