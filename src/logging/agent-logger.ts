@@ -31,6 +31,8 @@ export interface AgentLoggerOptions {
   unifiedLog?: UnifiedLogWriter;
   /** Also write human-readable lines to stderr (foreground runs). */
   stderr?: boolean;
+  /** The uid the file must belong to (safe-files.ts); default the effective uid. */
+  uid?: number;
 }
 
 const LOG_OPEN_FLAGS = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
@@ -42,7 +44,7 @@ export function createAgentLogger(options: AgentLoggerOptions = {}): winston.Log
     // alerts' command lines end up quoted in this log. So create (or check) it first through
     // safe-files.ts, hand winston the real path, and make its own opens (after each rotation)
     // refuse a symlink and create 0600.
-    const real = ensurePrivateFile(options.file);
+    const real = ensurePrivateFile(options.file, options.uid);
     transports.push(
       new winston.transports.File({
         filename: real,

@@ -211,7 +211,7 @@ describe('the status file', () => {
     plantSymlink(path.join(privateTarget(), 'x'), file);
     // Not the caller's file: refused, not replaced (the rename would only move the link, but a
     // status file in someone else's hands is not the agent's).
-    expect(() => writeStatusFile(file, { schema: 1 } as AgentStatus)).toThrow();
+    expect(codeOf(() => writeStatusFile(file, { schema: 1 } as AgentStatus, caller))).toBe('E_IO_UNSAFE_SYMLINK');
     expect(fs.lstatSync(file).isSymbolicLink()).toBe(true);
   });
 });
@@ -266,7 +266,7 @@ describe("the agent's log file", () => {
     fs.chmodSync(victim, 0o644);
     const file = path.join(publicDir(true), 'agent.log');
     plantSymlink(victim, file);
-    expect(() => createAgentLogger({ file, level: 'info' })).toThrow();
+    expect(codeOf(() => createAgentLogger({ file, level: 'info', uid: caller }))).toBe('E_IO_UNSAFE_SYMLINK');
     expect(mode(victim)).toBe(0o644);
   });
 });

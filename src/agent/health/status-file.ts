@@ -38,8 +38,8 @@ export class StatusFileError extends EmondguardError {}
  * planted beforehand as a symlink that root then writes through. World-readable: `status` and MDM
  * extension attributes read it without root; it holds counters, no alert content.
  */
-export function writeStatusFile(file: string, status: AgentStatus): void {
-  writeFileAtomically(file, `${JSON.stringify(status, null, 2)}\n`, { mode: 0o644, dirMode: 0o755 });
+export function writeStatusFile(file: string, status: AgentStatus, uid?: number): void {
+  writeFileAtomically(file, `${JSON.stringify(status, null, 2)}\n`, { mode: 0o644, dirMode: 0o755, ...(uid === undefined ? {} : { uid }) });
 }
 
 export function readStatusFile(file: string): AgentStatus {
