@@ -19,7 +19,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -d "$TARGET" ] || { echo "uninstall.sh: --target $TARGET is not a folder" >&2; exit 2; }
+if [ "$TARGET" != "/" ] && [ -L "${TARGET%/}" ]; then
+  echo "uninstall.sh: --target $TARGET is a symlink; give the volume's real path (not followed: it could lead anywhere)" >&2
+  exit 2
+fi
 VOLUME="${TARGET%/}"
+REFUSED=0
 
 if [ "$TARGET" = "/" ]; then
   [ "$(id -u)" -eq 0 ] || { echo "uninstall.sh: run it as root: sudo $0 $*" >&2; exit 1; }
@@ -29,7 +34,31 @@ if [ "$TARGET" = "/" ]; then
   fi
 fi
 
+# The folder of the first symlink met on the way from the volume to $1 (not the last component,
+# which rm removes as a link); empty when there is none. `rm -rf` through a symlinked Library on
+# another volume would delete the boot volume's files.
+symlink_on_the_way() {
+  local rest="${1#"$VOLUME"}" at="$VOLUME" part
+  rest="${rest#/}"
+  while [ "${rest#*/}" != "$rest" ]; do
+    part="${rest%%/*}"
+    rest="${rest#*/}"
+    at="$at/$part"
+    if [ -L "$at" ]; then
+      echo "$at"
+      return
+    fi
+  done
+}
+
 remove() {
+  local link
+  link="$(symlink_on_the_way "$1")"
+  if [ -n "$link" ]; then
+    echo "uninstall.sh: skipped ${1#"$VOLUME"}: ${link#"$VOLUME"} is a symlink, not followed; remove that link and run again" >&2
+    REFUSED=1
+    return
+  fi
   if [ -e "$1" ] || [ -L "$1" ]; then
     rm -rf "$1"
     echo "removed ${1#"$VOLUME"}"
@@ -54,5 +83,9 @@ fi
 
 if [ "$TARGET" = "/" ] && [ -x /usr/sbin/pkgutil ]; then
   if /usr/sbin/pkgutil --forget "$LABEL" >/dev/null 2>&1; then echo "forgot package receipt $LABEL"; fi
+fi
+if [ "$REFUSED" -ne 0 ]; then
+  echo "uninstall.sh: not everything was removed (see above)" >&2
+  exit 2
 fi
 echo "emondguard is uninstalled"

@@ -14,6 +14,7 @@ import type { EventSource, SourceHandlers } from '../sources/event-source.js';
 import { snapshotProcesses } from '../sources/process-snapshot.js';
 import type { SimulationPlan, SimulatorDriver } from '../sources/simulator-driver.js';
 import { AlertStore } from '../storage/alert-store.js';
+import { checkOwnDirectories } from '../storage/own-directories.js';
 import { configuredRetention, type RetentionPolicy } from '../storage/retention.js';
 import { VERSION } from '../version.js';
 import { loadAgentRules, startupRules } from './agent-rules.js';
@@ -92,6 +93,8 @@ export class Agent {
     const { addon, addonProblem } = options.addon !== undefined ? { addon: options.addon, addonProblem: undefined } : loadAddon();
     checkSourcePossible(options.source ?? config.source, { platform: options.environment?.platform ?? process.platform, addon, ...(addonProblem ? { addonProblem } : {}) });
     const unifiedLog = config.unifiedLog && addon ? addon : undefined;
+    // Before the first write: a directory someone else can write to is refused (exit 2), not used.
+    checkOwnDirectories({ database: config.databasePath, status: config.statusPath, agentLog: config.agentLogPath, alertsNdjson: config.alertsNdjsonPath });
     const log = createAgentLogger({
       level: config.logLevel,
       ...(config.agentLogPath ? { file: config.agentLogPath } : {}),

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import winston from 'winston';
 import { ensurePrivateFile } from '../storage/file-modes.js';
 import { UnifiedLogTransport } from './unified-log-transport.js';
@@ -30,17 +31,24 @@ export interface AgentLoggerOptions {
   unifiedLog?: UnifiedLogWriter;
   /** Also write human-readable lines to stderr (foreground runs). */
   stderr?: boolean;
+  /** The uid the file must belong to (safe-files.ts); default the effective uid. */
+  uid?: number;
 }
+
+const LOG_OPEN_FLAGS = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
 
 export function createAgentLogger(options: AgentLoggerOptions = {}): winston.Logger {
   const transports: winston.transport[] = [];
   if (options.file !== undefined) {
-    // winston would create the file with the umask's mode; alerts' command lines end up quoted in
-    // this log, so make it private first.
-    ensurePrivateFile(options.file);
+    // winston would create the file with the umask's mode, following whatever sits at its path;
+    // alerts' command lines end up quoted in this log. So create (or check) it first through
+    // safe-files.ts, hand winston the real path, and make its own opens (after each rotation)
+    // refuse a symlink and create 0600.
+    const real = ensurePrivateFile(options.file, options.uid);
     transports.push(
       new winston.transports.File({
-        filename: options.file,
+        filename: real,
+        options: { flags: LOG_OPEN_FLAGS, mode: 0o600 },
         maxsize: options.maxBytes ?? 10 * 1024 * 1024,
         maxFiles: options.maxFiles ?? 5,
         tailable: true,

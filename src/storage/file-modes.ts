@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { currentUid, makeDirectory, openSafely } from './safe-files.js';
 
 /**
  * Alerts hold command lines, which can carry secrets, so everything the store writes is private
@@ -11,21 +12,26 @@ export const PRIVATE_FILE_MODE = 0o600;
 
 /**
  * Creates `dir` (and missing parents) 0700. An existing directory is left alone: it may be shared
- * (a user's home, /tmp), and tightening someone else's directory is not ours to do.
+ * (a user's home, /tmp), and tightening someone else's directory is not ours to do. Symlinks on
+ * the way are followed only when safe-files.ts allows it.
  */
-export function ensurePrivateDir(dir: string): void {
-  const created = fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  // mkdir's mode is filtered by the umask, so set the directory we made (the deepest one) exactly.
-  if (created !== undefined) fs.chmodSync(dir, PRIVATE_DIR_MODE);
+export function ensurePrivateDir(dir: string, uid: number = currentUid()): void {
+  makeDirectory(dir, PRIVATE_DIR_MODE, uid);
 }
 
-/** Creates `file` empty with mode 0600 if it is missing, and makes an existing one 0600. */
-export function ensurePrivateFile(file: string): void {
-  ensurePrivateDir(path.dirname(file));
-  const fd = fs.openSync(file, fs.constants.O_CREAT | fs.constants.O_WRONLY | fs.constants.O_APPEND, PRIVATE_FILE_MODE);
+/**
+ * Creates `file` empty with mode 0600 if it is missing (O_EXCL), and makes an existing one 0600 —
+ * only once the opened descriptor shows it is the caller's own regular file with one link: a
+ * planted symlink or hard link is refused (SafeFileError), never chmod-ed through. Returns the
+ * real path (symlinks the caller may follow resolved).
+ */
+export function ensurePrivateFile(file: string, uid: number = currentUid()): string {
+  ensurePrivateDir(path.dirname(file), uid);
+  const opened = openSafely(file, 'append', { uid, create: true, mode: PRIVATE_FILE_MODE });
   try {
-    fs.fchmodSync(fd, PRIVATE_FILE_MODE);
+    fs.fchmodSync(opened.fd, PRIVATE_FILE_MODE);
   } finally {
-    fs.closeSync(fd);
+    fs.closeSync(opened.fd);
   }
+  return opened.path;
 }

@@ -46,6 +46,8 @@ export interface OpenDatabaseOptions {
    * and starts a new one, so the agent's own database path always gives it a working store.
    */
   notSqlite?: 'refuse' | 'move-aside';
+  /** The caller's uid for the file-safety checks (safe-files.ts); default the effective uid. */
+  uid?: number;
 }
 
 export type Synchronous = 'full' | 'normal';
@@ -93,9 +95,9 @@ export function missingError(file: string): StoreError {
 }
 
 /** Read-only: never creates, migrates or repairs anything (the CLI's reads, while the agent writes). */
-export function openForReading(file: string, options: Pick<OpenDatabaseOptions, 'busyTimeoutMs'>): OpenedDatabase {
+export function openForReading(file: string, options: Pick<OpenDatabaseOptions, 'busyTimeoutMs' | 'uid'>): OpenedDatabase {
   if (!fs.existsSync(file)) throw missingError(file);
-  refuseIfNotSqlite(file);
+  refuseIfNotSqlite(file, options.uid);
   let db: Database.Database;
   try {
     db = connect(file, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 5000 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { ensurePrivateFile } from './file-modes.js';
+import { PRIVATE_FILE_MODE, ensurePrivateFile } from './file-modes.js';
 import { migrate, schemaVersion } from './migrations.js';
 import {
   DEFAULT_SYNCHRONOUS,
@@ -10,8 +11,9 @@ import {
   type OpenDatabaseOptions,
   type OpenedDatabase,
 } from './open-database.js';
-import { quarantineDatabase } from './quarantine.js';
-import { refuseIfNotSqlite } from './sqlite-header.js';
+import { quarantineDatabase, type QuarantineRecord } from './quarantine.js';
+import { currentUid, lstatOwnFile, openSafely, openToOthers, resolveTrusted, SafeFileError, type SafeOpened } from './safe-files.js';
+import { looksLikeSqlite, notSqliteError, readMagic } from './sqlite-header.js';
 import { StoreError, isAccessError, isCorruptionError } from './store-errors.js';
 
 /**
@@ -26,18 +28,20 @@ export const PAGE_SIZE_BYTES = 16_384;
 const JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export function openForWriting(file: string, options: OpenDatabaseOptions): OpenedDatabase {
-  if (options.create === false && !fs.existsSync(file)) throw missingError(file);
-  // Before anything touches it (ensurePrivateFile changes its mode).
-  if (options.notSqlite !== 'move-aside') refuseIfNotSqlite(file);
-  try {
-    ensurePrivateFile(file);
-  } catch (error) {
-    throw accessError(file, error);
-  }
+  const uid = options.uid ?? currentUid();
+  // Nothing is chmod-ed, created beside it or changed by a PRAGMA before these checks pass.
+  const checked = checkDatabaseFile(file, options, uid);
+  let quarantined: QuarantineRecord | undefined = checked.quarantined;
+  const real = checked.path;
   let db: Database.Database | undefined;
   try {
-    db = connect(file, { timeout: options.busyTimeoutMs ?? 5000 });
-    return { db, migrated: prepareWritable(db, options) };
+    checkCompanions(real, uid);
+    db = connect(real, { timeout: options.busyTimeoutMs ?? 5000 });
+    refuseIfNotOurs(db, file);
+    // Ours: tightening its mode (and its companions') is now ours to do.
+    fs.chmodSync(real, PRIVATE_FILE_MODE);
+    secureCompanions(real, uid);
+    return { db, migrated: prepareWritable(db, options), ...(quarantined ? { quarantined } : {}) };
   } catch (error) {
     if (!(error instanceof CorruptDatabase) && !isCorruptionError(error)) {
       db?.close();
@@ -46,16 +50,17 @@ export function openForWriting(file: string, options: OpenDatabaseOptions): Open
     // A damaged file is evidence: keep it beside the new one and carry on with an empty store.
     // Rename while the connection is still open: closing first would let SQLite fold or delete
     // the -wal by its path, and the WAL may hold the newest alerts.
-    const quarantined = quarantineDatabase(file, (error as Error).message, options.now?.() ?? Date.now());
+    quarantined = quarantineDatabase(real, (error as Error).message, options.now?.() ?? Date.now(), uid);
     try {
       db?.close();
     } catch {
       // Closing a corrupt file can fail; the new file is what matters now.
     }
     try {
-      ensurePrivateFile(file);
-      const fresh = connect(file, { timeout: options.busyTimeoutMs ?? 5000 });
+      checkCompanions(real, uid);
+      const fresh = connect(createDatabaseFile(real, uid), { timeout: options.busyTimeoutMs ?? 5000 });
       try {
+        secureCompanions(real, uid);
         return { db: fresh, migrated: prepareWritable(fresh, options), quarantined };
       } catch (retryError) {
         fresh.close();
@@ -65,6 +70,123 @@ export function openForWriting(file: string, options: OpenDatabaseOptions): Open
       throw translate(file, retryError);
     }
   }
+}
+
+/**
+ * The checks before anything is touched: the path follows no planted symlink, its directory is
+ * not one another user can swap files in, the file is the caller's regular file with one link,
+ * and it is SQLite (or empty). A missing file is created 0600 with O_EXCL. Returns the real path
+ * SQLite is to open (its directory is the caller's or sticky, so the name stays the caller's file).
+ */
+function checkDatabaseFile(file: string, options: OpenDatabaseOptions, uid: number): { path: string; quarantined?: QuarantineRecord } {
+  let real: string;
+  try {
+    real = resolveTrusted(file, uid);
+    refuseSharedDirectory(real, uid);
+  } catch (error) {
+    throw translate(file, error);
+  }
+  let opened: SafeOpened;
+  try {
+    opened = openSafely(real, 'read', { uid });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw translate(file, error);
+    if (options.create === false) throw missingError(file);
+    return { path: createDatabaseFile(real, uid) };
+  }
+  try {
+    if (!looksLikeSqlite(readMagic(opened.fd))) {
+      if (options.notSqlite !== 'move-aside') throw notSqliteError(file);
+      fs.closeSync(opened.fd);
+      const quarantined = quarantineDatabase(real, 'not a SQLite database', options.now?.() ?? Date.now(), uid);
+      return { path: createDatabaseFile(real, uid), quarantined };
+    }
+    fs.closeSync(opened.fd);
+  } catch (error) {
+    try {
+      fs.closeSync(opened.fd);
+    } catch {
+      // already closed
+    }
+    throw translate(file, error);
+  }
+  return { path: real };
+}
+
+/** A new, empty database file, 0600, made with O_EXCL (and its missing directories 0700). */
+function createDatabaseFile(real: string, uid: number): string {
+  try {
+    return ensurePrivateFile(real, uid);
+  } catch (error) {
+    throw translate(real, error);
+  }
+}
+
+/**
+ * SQLite opens `-wal`, `-shm` and `-journal` by name beside the database. In a directory others
+ * could write to (only sticky ones get this far, like /tmp) a planted name would be written
+ * through, so before SQLite opens anything an existing companion must be the caller's regular
+ * file with one link.
+ */
+function checkCompanions(real: string, uid: number): void {
+  for (const suffix of COMPANIONS) lstatOwnFile(real + suffix, uid);
+}
+
+const COMPANIONS = ['-wal', '-shm', '-journal'];
+
+/**
+ * After the file proved ours: the WAL files are made now, empty, with O_EXCL and 0600 (SQLite
+ * treats empty ones as new), so no name is left for someone to plant; existing ones are made 0600
+ * (SQLite gives new ones the database's mode, which may have been looser).
+ */
+function secureCompanions(real: string, uid: number): void {
+  for (const suffix of COMPANIONS) {
+    if (suffix === '-journal' && lstatOwnFile(real + suffix, uid) === undefined) continue;
+    const opened = openSafely(real + suffix, 'append', { uid, create: suffix !== '-journal', mode: PRIVATE_FILE_MODE });
+    try {
+      fs.fchmodSync(opened.fd, PRIVATE_FILE_MODE);
+    } finally {
+      fs.closeSync(opened.fd);
+    }
+  }
+}
+
+/**
+ * A directory someone else can add or replace names in: refused unless sticky (like /tmp, where
+ * nobody may rename or delete another's files, and the files we create stay ours).
+ */
+const STICKY = 0o1000;
+
+function refuseSharedDirectory(real: string, uid: number): void {
+  const dir = path.dirname(real);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    return; // missing: we create it, 0700
+  }
+  if (!openToOthers(stat, uid) || (stat.mode & STICKY) !== 0) return;
+  throw new SafeFileError(
+    'E_IO_UNSAFE_DIR',
+    `the database directory ${dir} can be written by someone else (owner uid ${stat.uid}, mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')}), ` +
+      'who could replace the database or its -wal file while it is in use; choose a directory only you can write (e.g. your home), ' +
+      `or fix it: chown ${uid === 0 ? 'root' : uid} '${dir}' && chmod go-w '${dir}'`,
+  );
+}
+
+/**
+ * Before any PRAGMA changes it: an existing file must be empty or an emondguard database. Someone
+ * else's SQLite file (a wrong --db) would be damaged by our tables and by the switch to WAL.
+ */
+function refuseIfNotOurs(db: Database.Database, file: string): void {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+  if (tables.length === 0) return;
+  const version = schemaVersion(db);
+  if (version > 0 && tables.includes('alerts')) return;
+  throw new StoreError(
+    'E_IO_NOT_ALERT_DB',
+    `${file} is a SQLite database of another program, not an emondguard alert database; it was left untouched. Check the --db path`,
+  );
 }
 
 class CorruptDatabase extends Error {}
@@ -97,10 +219,6 @@ function prepareWritable(db: Database.Database, options: OpenDatabaseOptions): {
     const problems = rows.map((row) => Object.values(row)[0]).filter((value) => value !== 'ok');
     if (problems.length > 0) throw new CorruptDatabase(`integrity check failed: ${problems.slice(0, 3).join('; ')}`);
   }
-  if (!fresh && schemaVersion(db) === 0 && db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get() !== 0) {
-    // Someone else's SQLite file (a wrong --db): adding our tables to it would damage it.
-    throw new StoreError('E_IO_NOT_ALERT_DB', `${db.name} is a SQLite database of another program, not an emondguard alert database; check the --db path`);
-  }
   const migrated = migrate(db);
   // An upgrade may leave the old copy of a rebuilt table as free pages (version 4 rebuilds alerts):
   // hand them back to the disk now rather than at the next prune.
@@ -109,7 +227,7 @@ function prepareWritable(db: Database.Database, options: OpenDatabaseOptions): {
 }
 
 function translate(file: string, error: unknown): unknown {
-  if (error instanceof StoreError) return error;
+  if (error instanceof StoreError || error instanceof SafeFileError) return error;
   if (isAccessError(error)) return accessError(file, error);
   return error;
 }

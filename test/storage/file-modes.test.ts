@@ -11,11 +11,13 @@ const CHILD = fileURLToPath(new URL('./children/open-store.mjs', import.meta.url
 const NOBODY = 65534;
 const mode = (file: string): number => fs.statSync(file).mode & 0o777;
 
+/**
+ * Runs the child as `uid`: started as ourselves, so it can load the checkout wherever it is (a
+ * 0700 directory is not traversable by another uid), it drops to `uid` before touching the store.
+ */
 function runAs(uid: number | undefined, args: string[]): { ok: boolean; code?: string; message?: string; count?: number } {
-  const result = spawnSync(process.execPath, [CHILD, ...args], {
-    encoding: 'utf8',
-    ...(uid === undefined ? {} : { uid, gid: uid }),
-  });
+  const result = spawnSync(process.execPath, [CHILD, ...args, ...(uid === undefined ? [] : ['--as', String(uid)])], { encoding: 'utf8' });
+  if (result.stdout === '') throw new Error(`the child printed nothing: ${result.stderr}`);
   return JSON.parse(result.stdout) as { ok: boolean; code?: string; message?: string };
 }
 

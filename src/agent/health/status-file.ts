@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { EmondguardError } from '../../errors.js';
+import { writeFileAtomically } from '../../storage/safe-files.js';
 
 /**
  * The health snapshot the daemon rewrites every few seconds and `emondguard status` reads. A file,
@@ -32,12 +32,14 @@ export interface AgentStatus {
 
 export class StatusFileError extends EmondguardError {}
 
-/** Written to a temporary file and renamed over the old one, so a reader never sees half a file. */
-export function writeStatusFile(file: string, status: AgentStatus): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(status, null, 2)}\n`, { mode: 0o644 });
-  renameSync(temporary, file);
+/**
+ * Written to a temporary file and renamed over the old one, so a reader never sees half a file.
+ * The temporary name is random and created with O_EXCL (safe-files.ts): a predictable one could be
+ * planted beforehand as a symlink that root then writes through. World-readable: `status` and MDM
+ * extension attributes read it without root; it holds counters, no alert content.
+ */
+export function writeStatusFile(file: string, status: AgentStatus, uid?: number): void {
+  writeFileAtomically(file, `${JSON.stringify(status, null, 2)}\n`, { mode: 0o644, dirMode: 0o755, ...(uid === undefined ? {} : { uid }) });
 }
 
 export function readStatusFile(file: string): AgentStatus {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { PRIVATE_FILE_MODE } from '../../storage/file-modes.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../storage/file-modes.js';
+import { openSafely } from '../../storage/safe-files.js';
 import type { StoredAlert } from '../stored-alert.js';
 import type { AlertSink } from './alert-sink.js';
 
@@ -9,11 +9,16 @@ import type { AlertSink } from './alert-sink.js';
  * per line, appended, rotated by size by renaming (`alerts.ndjson` → `.1` → `.2` …), which those
  * shippers follow by inode. A write that fails half-way is cut back so the file never holds a
  * partial line, and the whole batch is retried.
+ *
+ * The file is opened through safe-files.ts: created with O_EXCL, or reopened with O_NOFOLLOW and
+ * refused unless the descriptor is the agent's own regular file with one link, so a symlink or
+ * hard link planted at the live name (before the first write or between a rotation and the next
+ * open) is never written through. Rotation renames within the real directory; rename moves a
+ * planted name without following it.
  */
 
-/** The file operations the sink uses; tests substitute failing ones (disk full) through this. */
+/** The file operations the sink uses after opening; tests substitute failing ones (disk full) through this. */
 export interface SinkFileSystem {
-  openSync(file: string, flags: string, mode: number): number;
   writeSync(fd: number, buffer: Buffer, offset: number, length: number): number;
   fstatSync(fd: number): { size: number };
   ftruncateSync(fd: number, length: number): void;
@@ -21,7 +26,6 @@ export interface SinkFileSystem {
   renameSync(from: string, to: string): void;
   existsSync(file: string): boolean;
   rmSync(file: string, options: { force: boolean }): void;
-  mkdirSync(dir: string, options: { recursive: boolean; mode: number }): unknown;
 }
 
 export interface NdjsonFileSinkOptions {
@@ -31,6 +35,8 @@ export interface NdjsonFileSinkOptions {
   /** Rotated files kept beside the live one (default 5). */
   maxFiles?: number;
   fileSystem?: SinkFileSystem;
+  /** The uid the file must belong to (safe-files.ts); default the effective uid. */
+  uid?: number;
 }
 
 export const DEFAULT_NDJSON_MAX_BYTES = 50 * 1024 * 1024;
@@ -42,14 +48,19 @@ export class NdjsonFileSink implements AlertSink {
   private readonly maxBytes: number;
   private readonly maxFiles: number;
   private readonly fs: SinkFileSystem;
+  private readonly uid: number | undefined;
   private fd: number | undefined;
   private size = 0;
+  /** The real path opened last (symlinks the agent may follow resolved): rotation works on it. */
+  private real: string;
 
   constructor(options: NdjsonFileSinkOptions) {
     this.path = options.path;
+    this.real = options.path;
     this.maxBytes = options.maxBytes ?? DEFAULT_NDJSON_MAX_BYTES;
     this.maxFiles = options.maxFiles ?? DEFAULT_NDJSON_MAX_FILES;
     this.fs = options.fileSystem ?? (fs as unknown as SinkFileSystem);
+    this.uid = options.uid;
   }
 
   write(alerts: readonly StoredAlert[]): void {
@@ -78,21 +89,27 @@ export class NdjsonFileSink implements AlertSink {
 
   private open(): number {
     if (this.fd !== undefined) return this.fd;
-    this.fs.mkdirSync(path.dirname(this.path), { recursive: true, mode: 0o700 });
-    const fd = this.fs.openSync(this.path, 'a', PRIVATE_FILE_MODE);
-    this.size = this.fs.fstatSync(fd).size;
-    this.fd = fd;
-    return fd;
+    const opened = openSafely(this.path, 'append', {
+      create: true,
+      mode: PRIVATE_FILE_MODE,
+      dirMode: PRIVATE_DIR_MODE,
+      ...(this.uid === undefined ? {} : { uid: this.uid }),
+    });
+    this.real = opened.path;
+    this.size = opened.stat.size;
+    this.fd = opened.fd;
+    return opened.fd;
   }
 
   private rotate(): void {
     this.close();
-    this.fs.rmSync(`${this.path}.${this.maxFiles}`, { force: true });
+    const live = this.real;
+    this.fs.rmSync(`${live}.${this.maxFiles}`, { force: true });
     for (let n = this.maxFiles - 1; n >= 1; n--) {
-      if (this.fs.existsSync(`${this.path}.${n}`)) this.fs.renameSync(`${this.path}.${n}`, `${this.path}.${n + 1}`);
+      if (this.fs.existsSync(`${live}.${n}`)) this.fs.renameSync(`${live}.${n}`, `${live}.${n + 1}`);
     }
-    if (this.maxFiles >= 1) this.fs.renameSync(this.path, `${this.path}.1`);
-    else this.fs.rmSync(this.path, { force: true });
+    if (this.maxFiles >= 1) this.fs.renameSync(live, `${live}.1`);
+    else this.fs.rmSync(live, { force: true });
   }
 
   /** Removes the part of a failed write that did land, then reopens on the next attempt. */

@@ -1,8 +1,22 @@
-// Opens a store as whatever user this process runs as, writes one alert (unless --read), and
-// prints the outcome as JSON: lets the file-mode tests act as a non-root user when run as root.
-import { AlertStore } from '../../../dist/storage/alert-store.js';
-
-const [file, mode] = process.argv.slice(2);
+// Opens a store, writes nothing (unless asked to create it) and prints the outcome as JSON: lets
+// the file-mode tests act as a non-root user when run as root. `--as UID` drops to that uid (and
+// gid) after the modules are loaded, so the child runs as root only while it reads the checkout:
+// a checkout in a 0700 directory (mktemp -d, /root) is not traversable by that uid.
+const args = process.argv.slice(2);
+const as = args.indexOf('--as');
+let uid;
+if (as !== -1) {
+  uid = Number(args[as + 1]);
+  args.splice(as, 2);
+}
+const [file, mode] = args;
+const { AlertStore } = await import('../../../dist/storage/alert-store.js');
+if (uid !== undefined) {
+  process.chdir('/');
+  process.setgroups([]);
+  process.setgid(uid);
+  process.setuid(uid);
+}
 try {
   const store = AlertStore.open(file, mode === '--read' ? { readonly: true } : {});
   const count = store.count();
