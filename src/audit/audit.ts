@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { AuditBudget, DEFAULT_AUDIT_LIMITS, type AuditLimits } from './audit-budget.js';
 import { findingsOf, type AuditFinding } from './findings.js';
 import { inventoryEmond } from './inventory.js';
 import type { EmondInventory } from './inventory-types.js';
@@ -23,17 +24,28 @@ export interface AuditSummary {
   commandActions: number;
   malformedFiles: number;
   clientEntries: number;
+  /** False when the audit ran out of time or a folder held more entries than it lists. */
+  complete: boolean;
   findingsBySeverity: { high: number; medium: number; low: number };
 }
 
-export function auditEmond(options: { root?: string; now?: Date } = {}): AuditReport {
+export interface AuditOptions {
+  root?: string;
+  now?: Date;
+  limits?: Partial<AuditLimits>;
+  /** The clock the time budget is measured with (tests make it jump). */
+  clock?: () => number;
+}
+
+export function auditEmond(options: AuditOptions = {}): AuditReport {
   const root = path.resolve(options.root ?? '/');
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new UsageError(`--root ${root} is not a folder; give the mount point of a macOS volume or a copy of one`, {
       code: 'E_AUDIT_ROOT',
     });
   }
-  const inventory = inventoryEmond(root);
+  const budget = new AuditBudget({ ...DEFAULT_AUDIT_LIMITS, ...options.limits }, options.clock);
+  const inventory = inventoryEmond(root, budget);
   const findings = findingsOf(inventory);
   return { auditedAt: (options.now ?? new Date()).toISOString(), ...inventory, findings, summary: summarize(inventory, findings) };
 }
@@ -48,6 +60,10 @@ function summarize(inventory: EmondInventory, findings: AuditFinding[]): AuditSu
     commandActions: findings.filter((f) => f.kind === 'command-action').length,
     malformedFiles: inventory.ruleFiles.filter((f) => f.status === 'malformed' || f.status === 'unreadable').length,
     clientEntries: inventory.clients.entries.length,
+    complete:
+      inventory.incomplete === undefined &&
+      inventory.clients.truncatedAt === undefined &&
+      inventory.ruleDirectories.every((dir) => dir.truncatedAt === undefined),
     findingsBySeverity: { high: count('high'), medium: count('medium'), low: count('low') },
   };
 }

@@ -9,6 +9,8 @@ import type { EmondInventory, FileFacts, RuleFileInventory } from './inventory-t
  * - medium: a command in a disabled rule (one key away from running), files in emondClients (they
  *   make launchd start emond), rule files writable by non-root;
  * - low: files the audit could not read or parse (they cannot be vouched for), extra rule folders.
+ * And, as high, an audit that did not see everything: it ran out of time (`audit-incomplete`) or a
+ * folder held more entries than it lists (`too-many-entries`) — what it did not read may be the rule.
  */
 export type FindingSeverity = 'high' | 'medium' | 'low';
 
@@ -19,7 +21,9 @@ export type FindingKind =
   | 'unreadable-rule-file'
   | 'malformed-rule-file'
   | 'malformed-config'
-  | 'additional-rules-path';
+  | 'additional-rules-path'
+  | 'too-many-entries'
+  | 'audit-incomplete';
 
 export interface AuditFinding {
   kind: FindingKind;
@@ -51,6 +55,26 @@ export function findingsOf(inventory: EmondInventory): AuditFinding[] {
       message: `emond also loads rules from ${dir}; only macOS Server ever configured one`,
     });
   }
+  if (inventory.incomplete) {
+    const { timeoutMs, notAudited } = inventory.incomplete;
+    findings.push({
+      kind: 'audit-incomplete',
+      severity: 'high',
+      path: inventory.root,
+      message:
+        `the audit stopped after ${timeoutMs / 1000} s with ${notAudited} file${notAudited === 1 ? '' : 's'} not read; ` +
+        'find out what makes it slow (a huge or hanging folder), or run it again with a larger --timeout',
+    });
+  }
+  for (const dir of [...inventory.ruleDirectories, inventory.clients]) {
+    if (dir.truncatedAt === undefined) continue;
+    findings.push({
+      kind: 'too-many-entries',
+      severity: 'high',
+      path: dir.path,
+      message: `more than ${dir.truncatedAt} entries: only the first ${dir.truncatedAt} were audited; nothing legitimate puts that many here`,
+    });
+  }
   for (const file of inventory.ruleFiles) findings.push(...fileFindings(file));
   const { clients } = inventory;
   if (clients.entries.length > 0) {
@@ -71,6 +95,16 @@ export function findingsOf(inventory: EmondInventory): AuditFinding[] {
 function fileFindings(file: RuleFileInventory): AuditFinding[] {
   const findings: AuditFinding[] = [];
   const facts = file.facts;
+  if (file.status === 'not-a-file' && !file.error?.includes('a folder')) {
+    // A FIFO, device or socket among the rules: nothing legitimate, and never read (it could hang the reader).
+    findings.push({
+      kind: 'unreadable-rule-file',
+      severity: 'low',
+      path: file.path,
+      message: `${file.error ?? 'not a regular file'}; not read`,
+      ...(facts ? { facts } : {}),
+    });
+  }
   if (file.status === 'malformed' || file.status === 'unreadable') {
     findings.push({
       kind: file.status === 'malformed' ? 'malformed-rule-file' : 'unreadable-rule-file',

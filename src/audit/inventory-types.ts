@@ -33,6 +33,8 @@ export interface RuleDirectoryInventory extends Located {
   origin: 'default' | 'additionalRulesPaths';
   status: 'present' | 'absent' | 'unreadable' | 'not-a-directory';
   error?: string;
+  /** Set when the folder held more entries than the audit lists (the cap): only that many were read. */
+  truncatedAt?: number;
 }
 
 export interface RuleFileInventory extends Located {
@@ -55,6 +57,8 @@ export interface ClientsInventory extends Located {
   status: 'present' | 'absent' | 'unreadable' | 'not-a-directory';
   entries: ClientEntry[];
   error?: string;
+  /** Set when the folder held more entries than the audit lists (the cap). */
+  truncatedAt?: number;
 }
 
 export interface EmondInventory {
@@ -64,4 +68,6 @@ export interface EmondInventory {
   ruleDirectories: RuleDirectoryInventory[];
   ruleFiles: RuleFileInventory[];
   clients: ClientsInventory;
+  /** Set when the audit ran out of time: how many files were found but not read. */
+  incomplete?: { timeoutMs: number; notAudited: number };
 }

@@ -1,7 +1,9 @@
-import { lstatSync, readdirSync, readlinkSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, opendirSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { EmondguardError, describeError } from '../errors.js';
 import { PlistError, aPlistType, isPlistDict, readPlistFile, type PlistValue } from '../plist/index.js';
+import { fileTypeName } from '../plist/read-regular-file.js';
+import type { AuditBudget } from './audit-budget.js';
 import { EMOND_CLIENTS_DIR, EMOND_CONFIG_PATH, EMOND_DEFAULT_RULES_DIR, onAuditedSystem } from './emond-locations.js';
 import { interpretRulesPlist } from './emond-rule.js';
 import type {
@@ -16,21 +18,31 @@ import type {
 
 /**
  * Collects everything emond would act on below `root`. Nothing here throws for a bad file: each
- * problem is recorded where it was found, so one broken plist never hides the others.
+ * problem is recorded where it was found, so one broken plist never hides the others. Every file
+ * read is bounded (`readPlistFile`: regular files only, a byte cap), every folder listing is
+ * capped at `budget.maxEntries`, and once `budget` runs out of time the files not yet read are
+ * counted in `incomplete` instead of read.
  */
-export function inventoryEmond(root: string): EmondInventory {
-  const config = inventoryConfig(root);
+export function inventoryEmond(root: string, budget: AuditBudget): EmondInventory {
+  const config = inventoryConfig(root, budget);
   const ruleDirectories = ruleDirectoriesOf(root, config).map((dir) => inventoryDirectory(dir));
-  const ruleFiles = ruleDirectories.flatMap((dir) => (dir.status === 'present' ? inventoryRuleFiles(dir) : []));
-  return { root, config, ruleDirectories, ruleFiles, clients: inventoryClients(root) };
+  const ruleFiles = ruleDirectories.flatMap((dir) => (dir.status === 'present' ? inventoryRuleFiles(dir, budget) : []));
+  const clients = inventoryClients(root, budget);
+  const inventory: EmondInventory = { root, config, ruleDirectories, ruleFiles, clients };
+  if (budget.notAudited > 0) inventory.incomplete = { timeoutMs: budget.timeoutMs, notAudited: budget.notAudited };
+  return inventory;
 }
 
-function inventoryConfig(root: string): ConfigInventory {
+function inventoryConfig(root: string, budget: AuditBudget): ConfigInventory {
   const located = { path: EMOND_CONFIG_PATH, readPath: onAuditedSystem(root, EMOND_CONFIG_PATH) };
   const base: ConfigInventory = { ...located, status: 'absent', additionalRulesPaths: [], problems: [] };
   const facts = factsOf(located.readPath);
   if (facts === 'absent') return base;
   if (facts instanceof Error) return { ...base, status: 'unreadable', error: facts.message };
+  if (budget.spent()) {
+    budget.notAudited++;
+    return { ...base, facts, status: 'unreadable', error: 'not read: the audit ran out of time' };
+  }
   const parsed = parse(located.readPath);
   if ('error' in parsed) return { ...base, facts, status: parsed.status, error: parsed.error };
   const config: ConfigInventory = { ...base, facts, status: 'present', format: parsed.format };
@@ -84,16 +96,51 @@ function inventoryDirectory(dir: Omit<RuleDirectoryInventory, 'status'>): RuleDi
   }
 }
 
-function inventoryRuleFiles(dir: RuleDirectoryInventory): RuleFileInventory[] {
-  let names: string[];
+function inventoryRuleFiles(dir: RuleDirectoryInventory, budget: AuditBudget): RuleFileInventory[] {
+  let listing: Listing;
   try {
-    names = readdirSync(dir.readPath).sort();
+    listing = listFolder(dir.readPath, budget.maxEntries);
   } catch (error) {
     dir.status = 'unreadable';
     dir.error = ioMessage(error);
     return [];
   }
-  return names.map((name) => inventoryRuleFile(dir, name));
+  if (listing.more) dir.truncatedAt = budget.maxEntries;
+  const files: RuleFileInventory[] = [];
+  for (const name of listing.names) {
+    if (budget.spent()) budget.notAudited++;
+    else files.push(inventoryRuleFile(dir, name));
+  }
+  return files;
+}
+
+interface Listing {
+  /** Sorted; at most the cap. */
+  names: string[];
+  /** The folder held more entries than the cap. */
+  more: boolean;
+}
+
+/**
+ * The first `max` names of a folder (in the order the file system lists them, then sorted): a
+ * folder of millions of planted entries costs the audit `max` entries, not all of them.
+ */
+function listFolder(dirPath: string, max: number): Listing {
+  const dir = opendirSync(dirPath);
+  const names: string[] = [];
+  let more = false;
+  try {
+    for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
+      if (names.length === max) {
+        more = true;
+        break;
+      }
+      names.push(entry.name);
+    }
+  } finally {
+    dir.closeSync();
+  }
+  return { names: names.sort(), more };
 }
 
 function inventoryRuleFile(dir: RuleDirectoryInventory, name: string): RuleFileInventory {
@@ -109,38 +156,41 @@ function inventoryRuleFile(dir: RuleDirectoryInventory, name: string): RuleFileI
   if (facts === 'absent') return { ...file, status: 'unreadable', error: 'a symlink to nothing' };
   if (facts instanceof Error) return { ...file, status: 'unreadable', error: facts.message };
   file.facts = facts;
-  if (!isRegularFile(file.readPath)) return { ...file, status: 'not-a-file' };
+  const type = fileType(file.readPath);
+  if (type !== 'a regular file') return { ...file, status: 'not-a-file', error: `not a regular file (${type})` };
   const parsed = parse(file.readPath);
   if ('error' in parsed) return { ...file, status: parsed.status, error: parsed.error };
   const { rules, problems } = interpretRulesPlist(parsed.value);
   return { ...file, format: parsed.format, rules, problems };
 }
 
-function inventoryClients(root: string): ClientsInventory {
+function inventoryClients(root: string, budget: AuditBudget): ClientsInventory {
   const located = { path: EMOND_CLIENTS_DIR, readPath: onAuditedSystem(root, EMOND_CLIENTS_DIR) };
-  let names: string[];
+  let listing: Listing;
   try {
     if (!statSync(located.readPath).isDirectory()) return { ...located, status: 'not-a-directory', entries: [] };
-    names = readdirSync(located.readPath).sort();
+    listing = listFolder(located.readPath, budget.maxEntries);
   } catch (error) {
     if (isMissing(error)) return { ...located, status: 'absent', entries: [] };
     return { ...located, status: 'unreadable', entries: [], error: ioMessage(error) };
   }
   const entries: ClientEntry[] = [];
-  for (const name of names) {
+  for (const name of listing.names) {
     const entryPath = path.join(located.readPath, name);
     const facts = factsOf(entryPath, false);
     if (facts === 'absent' || facts instanceof Error) continue; // removed while we looked
     entries.push({ name, type: entryType(lstatSync(entryPath)), facts });
   }
-  return { ...located, status: 'present', entries };
+  return { ...located, status: 'present', entries, ...(listing.more ? { truncatedAt: budget.maxEntries } : {}) };
 }
 
-function isRegularFile(filePath: string): boolean {
+/** What a path is once symlinks are followed (as emond would); only regular files are read. */
+function fileType(filePath: string): string {
   try {
-    return statSync(filePath).isFile();
-  } catch {
-    return false;
+    const stats = statSync(filePath);
+    return stats.isFile() ? 'a regular file' : fileTypeName(stats);
+  } catch (error) {
+    return ioMessage(error);
   }
 }
 

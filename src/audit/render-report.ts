@@ -13,6 +13,9 @@ export function renderAuditReport(report: AuditReport): string {
   const out: string[] = [];
   const t = printable;
   out.push(`emond audit of ${t(report.root)} at ${report.auditedAt}`, '');
+  if (report.incomplete) {
+    out.push(`INCOMPLETE: the audit ran out of time after ${report.incomplete.timeoutMs / 1000} s; ${report.incomplete.notAudited} file(s) not read`, '');
+  }
 
   const { config } = report;
   out.push(`Configuration  ${config.path}  ${config.status}${config.format ? ` (${config.format})` : ''}`);
@@ -27,6 +30,7 @@ export function renderAuditReport(report: AuditReport): string {
     const detail = dir.status === 'present' ? `${files} file${files === 1 ? '' : 's'}` : dir.status;
     out.push(`  ${t(dir.path)}  ${detail}${dir.origin === 'additionalRulesPaths' ? '  (from additionalRulesPaths)' : ''}`);
     if (dir.error) out.push(`    error: ${t(dir.error)}`);
+    if (dir.truncatedAt !== undefined) out.push(`    more than ${dir.truncatedAt} entries: only ${dir.truncatedAt} audited`);
   }
   out.push('');
 
@@ -45,6 +49,7 @@ export function renderAuditReport(report: AuditReport): string {
       : clients.status;
   out.push(`emondClients  ${clients.path}  ${clientState}`);
   if (clients.error) out.push(`  error: ${t(clients.error)}`);
+  if (clients.truncatedAt !== undefined) out.push(`  more than ${clients.truncatedAt} entries: only ${clients.truncatedAt} listed`);
   for (const entry of clients.entries) {
     out.push(`  ${t(entry.name)}  ${entry.type}  ${entry.facts.size} bytes  modified ${entry.facts.modified}`);
   }

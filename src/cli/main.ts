@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { EmondguardError, UsageError, describeError } from '../errors.js';
 import { dropOutputWhenReaderGoes } from './closed-stdout.js';
+import { entryRefusalMessage, entryRefusals } from './entry-guard.js';
 import { buildProgram } from './program.js';
 
 /** Exit codes: 0 success, 1 the work failed, 2 usage or input/output errors the user must fix. */
@@ -28,5 +29,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-dropOutputWhenReaderGoes();
-process.exitCode = await main(process.argv);
+const refusals = entryRefusals({ execPath: process.execPath, execArgv: process.execArgv, argv: process.argv, env: process.env });
+if (refusals.length > 0) {
+  process.stderr.write(`emondguard: ${entryRefusalMessage(refusals)}\n`);
+  process.exitCode = EXIT_USAGE;
+} else {
+  dropOutputWhenReaderGoes();
+  process.exitCode = await main(process.argv);
+}

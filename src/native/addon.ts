@@ -2,7 +2,7 @@
  * The one door to the native addon (native/, built by `npm run build:native`).
  *
  *   loadNativeAddon(): NativeAddon        throws NativeAddonError (E_ADDON_MISSING, E_ADDON_ABI,
- *                                          E_ADDON_LOAD) with what to do about it
+ *                                          E_ADDON_LOAD, E_ADDON_OVERRIDE) with what to do about it
  *   tryLoadNativeAddon(): NativeAddon | null   for callers that work without it (scan, doctor)
  *
  * NativeAddon (see native-types.ts for every field):
@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describeError } from '../errors.js';
 import { wrapEsClient, type RawEsClientConstructor } from './es-client.js';
+import { isInstalledBundleExecutable } from '../doctor/bundle-identity.js';
 import { NativeAddonError } from './errors.js';
 import type { NativeAddon } from './native-types.js';
 
@@ -38,9 +39,26 @@ const BUILD_HINT =
 const require = createRequire(import.meta.url);
 let cached: { path: string; addon: NativeAddon } | undefined;
 
-/** The addon path in force: EMONDGUARD_NATIVE_ADDON when set, else DEFAULT_ADDON_PATH. */
-export function nativeAddonPath(): string {
-  return process.env.EMONDGUARD_NATIVE_ADDON || DEFAULT_ADDON_PATH;
+/**
+ * The addon path in force: EMONDGUARD_NATIVE_ADDON when set, else DEFAULT_ADDON_PATH.
+ *
+ * The override exists for tests and development builds. In the installed bundle it is refused
+ * (E_ADDON_OVERRIDE): `require` of a `.node` file runs its code in the entitled, Full-Disk-Access
+ * process, so whoever could set the variable for it (an MDM script, a wrapper, launchctl setenv)
+ * would run any library with the entitlement. The entry guard refuses the variable there too;
+ * this is the second lock, at the only place that loads the file.
+ */
+export function nativeAddonPath(env: NodeJS.ProcessEnv = process.env, execPath: string = process.execPath): string {
+  const override = env.EMONDGUARD_NATIVE_ADDON;
+  if (!override) return DEFAULT_ADDON_PATH;
+  if (isInstalledBundleExecutable(execPath)) {
+    throw new NativeAddonError(
+      'E_ADDON_OVERRIDE',
+      `EMONDGUARD_NATIVE_ADDON=${override} is refused: the installed agent loads only the addon it ships ` +
+        `(${DEFAULT_ADDON_PATH}). Unset the variable; it is for development builds and tests.`,
+    );
+  }
+  return override;
 }
 
 interface RawAddon extends Omit<NativeAddon, 'EsClient'> {
@@ -94,7 +112,8 @@ export function tryLoadNativeAddon(): NativeAddon | null {
   try {
     return loadNativeAddon();
   } catch (error) {
-    if (error instanceof NativeAddonError) return null;
+    // A refused override is not "no addon": it must be seen, not degrade quietly to running without.
+    if (error instanceof NativeAddonError && error.code !== 'E_ADDON_OVERRIDE') return null;
     throw error;
   }
 }

@@ -18,8 +18,17 @@ export function parseBinaryPlist(bytes: Uint8Array, source?: string): PlistValue
 export const BINARY_PLIST_MAGIC = 'bplist00';
 
 const TRAILER_SIZE = 32;
-/** How many values one plist may expand to (counting shared references each time they are used). */
-const MAX_VALUES = 1_000_000;
+/**
+ * How many values one plist may expand to, counting a shared reference each time it is used: a
+ * DAG of arrays that reference the next one twice doubles per level. Real emond rules and
+ * managed preferences hold hundreds.
+ */
+export const MAX_BPLIST_VALUES = 250_000;
+/**
+ * How many bytes of strings and data one plist may expand to, again counting each use of a shared
+ * object: a 4 MB string referenced from 1,000 array slots would otherwise become 4 GB of copies.
+ */
+export const MAX_BPLIST_DECODED_BYTES = 32 * 1024 * 1024;
 /** Seconds between the Unix epoch and Apple's reference date, 2001-01-01T00:00:00Z. */
 const APPLE_EPOCH_SECONDS = 978_307_200;
 
@@ -30,6 +39,7 @@ class BinaryPlistParser {
   private objectCount = 0;
   private offsetTableStart = 0;
   private valuesProduced = 0;
+  private bytesProduced = 0;
   /** References being read right now: seeing one again is a cycle. */
   private readonly inProgress = new Set<number>();
 
@@ -67,8 +77,8 @@ class BinaryPlistParser {
   private readObject(ref: number, depth: number): PlistValue {
     if (ref >= this.objectCount) this.fail(`object reference ${ref} is out of range`, this.offsetTableStart);
     if (depth > MAX_PLIST_DEPTH) this.fail(`nesting deeper than ${MAX_PLIST_DEPTH} levels`, this.offsetOf(ref));
-    if (++this.valuesProduced > MAX_VALUES) {
-      this.fail(`the plist expands to more than ${MAX_VALUES} values`, this.offsetOf(ref));
+    if (++this.valuesProduced > MAX_BPLIST_VALUES) {
+      this.fail(`the plist expands to more than ${MAX_BPLIST_VALUES} values`, this.offsetOf(ref));
     }
     if (this.inProgress.has(ref)) this.fail(`object ${ref} contains itself`, this.offsetOf(ref));
     this.inProgress.add(ref);
@@ -99,14 +109,17 @@ class BinaryPlistParser {
         return new Date((this.view.getFloat64(this.checkRange(offset + 1, 8)) + APPLE_EPOCH_SECONDS) * 1000);
       case 0x4: {
         const { count, start } = this.readLength(offset, info);
+        this.produceBytes(count, offset);
         return this.bytes.slice(this.checkRange(start, count), start + count);
       }
       case 0x5: {
         const { count, start } = this.readLength(offset, info);
+        this.produceBytes(count, offset);
         return Buffer.from(this.bytes.subarray(this.checkRange(start, count), start + count)).toString('latin1');
       }
       case 0x6: {
         const { count, start } = this.readLength(offset, info);
+        this.produceBytes(count * 2, offset);
         const raw = Buffer.from(this.bytes.subarray(this.checkRange(start, count * 2), start + count * 2));
         return raw.swap16().toString('utf16le');
       }
@@ -138,6 +151,14 @@ class BinaryPlistParser {
       setDictKey(dict, key, this.readObject(this.refAt(start, count + i), depth + 1));
     }
     return dict;
+  }
+
+  /** Counts the bytes a string or data object is about to be copied into, refusing a bomb. */
+  private produceBytes(count: number, offset: number): void {
+    this.bytesProduced += count;
+    if (this.bytesProduced > MAX_BPLIST_DECODED_BYTES) {
+      this.fail(`the plist expands to more than ${MAX_BPLIST_DECODED_BYTES} bytes of strings and data`, offset);
+    }
   }
 
   /** An integer object body: 1, 2 and 4 bytes are unsigned, 8 signed, 16 the low 8 of a 128-bit value. */
@@ -193,6 +214,6 @@ class BinaryPlistParser {
   }
 
   private fail(message: string, offset: number): never {
-    throw new PlistError('E_PLIST_BINARY', `invalid binary plist at byte ${offset}: ${message}`, { source: this.source });
+    throw new PlistError('E_PLIST_BINARY', `malformed bplist at byte ${offset}: ${message}`, { source: this.source });
   }
 }

@@ -1,7 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
-import { EmondguardError } from '../errors.js';
 import { BINARY_PLIST_MAGIC, parseBinaryPlist } from './binary-reader.js';
 import { PlistError } from './plist-error.js';
+import { readRegularFile } from './read-regular-file.js';
 import type { PlistValue } from './plist-value.js';
 import { parseXmlPlist } from './xml-reader.js';
 
@@ -15,6 +14,7 @@ export { aPlistType, isPlistDict, plistTypeName, type PlistDict, type PlistValue
 export { parseXmlPlist } from './xml-reader.js';
 export { parseBinaryPlist } from './binary-reader.js';
 export { toXmlPlist } from './xml-writer.js';
+export { readRegularFile } from './read-regular-file.js';
 
 export type PlistFormat = 'xml' | 'binary';
 
@@ -39,27 +39,15 @@ export function parsePlist(bytes: Uint8Array, source?: string): { format: PlistF
   throw new PlistError('E_PLIST_FORMAT', `${what}`, { source });
 }
 
-/** Files larger than this are refused before reading: no real plist comes close. */
+/** Files larger than this are refused: no real plist comes close. */
 export const MAX_PLIST_FILE_BYTES = 16 * 1024 * 1024;
 
 /**
- * Reads and parses a plist file. I/O problems become `EmondguardError` with code `E_IO_PLIST`
- * (the CLI exits 2 on those); content problems are `PlistError`.
+ * Reads and parses a plist file. Only a regular file of at most `MAX_PLIST_FILE_BYTES` is read
+ * (see `readRegularFile`: a FIFO or a symlink to /dev/zero is refused, never waited on). I/O
+ * problems become `EmondguardError` with a code starting `E_IO_` (the CLI exits 2 on those):
+ * `E_IO_NOT_REGULAR`, `E_IO_TOO_LARGE`, `E_IO_READ`; content problems are `PlistError`.
  */
-export function readPlistFile(path: string): { format: PlistFormat; value: PlistValue } {
-  let bytes: Buffer;
-  try {
-    const size = statSync(path).size;
-    if (size > MAX_PLIST_FILE_BYTES) {
-      throw new PlistError('E_PLIST_FORMAT', `${size} bytes is too large for a property list`, { source: path });
-    }
-    bytes = readFileSync(path);
-  } catch (error) {
-    if (error instanceof PlistError) throw error;
-    const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-    throw new EmondguardError('E_IO_PLIST', `cannot read ${path} (${reason}); check the path and permissions`, {
-      cause: error,
-    });
-  }
-  return parsePlist(bytes, path);
+export function readPlistFile(path: string, maxBytes = MAX_PLIST_FILE_BYTES): { format: PlistFormat; value: PlistValue } {
+  return parsePlist(readRegularFile(path, maxBytes), path);
 }

@@ -130,7 +130,7 @@ describe('auditEmond: broken files are reported, never fatal', () => {
     ['truncated.plist', /invalid XML plist at line \d+, column \d+: unexpected end of document/],
     ['empty.plist', /the file is empty/],
     ['json.plist', /neither an XML nor a binary/],
-    ['bad-binary.plist', /invalid binary plist at byte \d+: the offset table lies outside the file/],
+    ['bad-binary.plist', /malformed bplist at byte \d+: the offset table lies outside the file/],
   ])('%s is malformed', (name, error) => {
     const file = byName(name);
     expect(file?.status).toBe('malformed');

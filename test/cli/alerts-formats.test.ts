@@ -105,3 +105,45 @@ describe('emondguard alerts: formats (golden outputs)', () => {
     expect(ok(['show', '1'], { NO_COLOR: '1', FORCE_COLOR: '1' })).not.toContain('\u001b[');
   });
 });
+
+describe('emondguard alerts: hostile text stays text', () => {
+  const HOSTILE = 'x\u001b]8;;http://evil\u0007\u009b2J\u202Edcba\u200B\u{E0041}';
+  const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b\u202e]|\u{E0041}/u;
+
+  it('show escapes note, references, MITRE fields, status notes and args, in text and json', async () => {
+    const { renderAlert } = await import('../../src/cli/alerts/show.js');
+    const alert = JSON.parse(ok(['show', '1', '--format', 'json'])) as import('../../src/storage/alert-rows.js').AlertDetail;
+    alert.rule_context.note = `## Guide\n\n${HOSTILE}\n`;
+    alert.rule_context.references = [`https://example.com/${HOSTILE}`];
+    alert.document.threat = [
+      {
+        framework: 'MITRE ATT&CK',
+        tactic: { id: `TA${HOSTILE}`, name: HOSTILE, reference: HOSTILE },
+        technique: [{ id: HOSTILE, name: HOSTILE, reference: HOSTILE, subtechnique: [{ id: HOSTILE, name: HOSTILE, reference: HOSTILE }] }],
+      },
+    ];
+    alert.status = 'acknowledged';
+    alert.status_note = HOSTILE;
+    alert.status_history = [
+      { status: 'acknowledged', at: '2025-08-07T10:00:00.000Z', by: HOSTILE, note: HOSTILE },
+      { status: 'resolved', at: '2025-08-07T11:00:00.000Z', by: 'ann', note: HOSTILE },
+    ] as typeof alert.status_history;
+    (alert.document.process as { args: string[] }).args = ['/bin/sh', '-c', HOSTILE];
+    const text = renderAlert(alert, false);
+    expect(text).not.toMatch(RAW);
+    expect(text).toContain('x\\x1b]8;;http://evil\\x07\\x9b2J\\u202edcba\\u200b\\u{e0041}');
+    expect(text).toContain('## Guide\n\n'); // the guide keeps its line breaks
+    expect(text).toContain('x\\u001b]8;;http://evil\\u0007\\u009b2J\\u202edcba\\u200b\\udb40\\udc41'); // the ECS document, still JSON
+  });
+
+  it('csv guards every cell a spreadsheet would run as a formula', async () => {
+    const { csvCell } = await import('../../src/cli/alerts/alert-formats.js');
+    for (const lead of ['=', '+', '-', '@', '\t', '\r']) expect(csvCell(`${lead}1+1`).replace(/^"/, '')).toMatch(/^'/);
+    expect(csvCell('=cmd|" /C calc"!A0')).toBe(`"'=cmd|"" /C calc""!A0"`);
+    expect(csvCell('\tx')).toBe("'\tx");
+    expect(csvCell(-2)).toBe("'-2");
+    expect(csvCell('sh -c x')).toBe('sh -c x');
+    expect(csvCell(12)).toBe('12');
+    expect(csvCell(null)).toBe('');
+  });
+});

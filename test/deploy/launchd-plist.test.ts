@@ -11,6 +11,7 @@ import {
   LOG_DIR,
   nodeProgramArguments,
 } from '../../src/doctor/install-layout.js';
+import { BUNDLE_ENTRY_SCRIPT, BUNDLE_NODE_OPTIONS } from '../../src/cli/entry-guard.js';
 import { isPlistDict, parseXmlPlist, type PlistDict } from '../../src/plist/index.js';
 import { REPO } from './staging.js';
 
@@ -29,6 +30,13 @@ describe('launchd/com.emondguard.agent.plist', () => {
     expect(LAUNCH_DAEMON_PLIST).toBe(`/Library/LaunchDaemons/${AGENT_LABEL}.plist`);
     expect(daemon.ProgramArguments).toEqual([APP_EXECUTABLE, ...DAEMON_NODE_OPTIONS, `${APP_PATH}/Contents/Resources/app/dist/cli/main.js`, 'run']);
     expect(daemon.Program).toBeUndefined();
+  });
+
+  it('clears NODE_OPTIONS and passes node exactly the options the entry guard allows', () => {
+    // An empty value replaces anything set with `launchctl setenv`; node reads it as no options.
+    expect(daemon.EnvironmentVariables).toEqual({ PATH: '/usr/bin:/bin:/usr/sbin:/sbin', NODE_OPTIONS: '' });
+    expect(DAEMON_NODE_OPTIONS).toEqual(BUNDLE_NODE_OPTIONS);
+    expect(nodeProgramArguments(daemon.ProgramArguments as string[])?.script).toBe(BUNDLE_ENTRY_SCRIPT);
   });
 
   it('finds the script after the node options, and no script in arguments that are all options', () => {

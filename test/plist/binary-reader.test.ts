@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlistError, parseBinaryPlist, parsePlist, type PlistValue } from '../../src/plist/index.js';
 import { pythonBinary } from './plistlib.js';
+import { sharedStringBomb } from './bombs.js';
 
 function failure(bytes: Uint8Array): PlistError {
   try {
@@ -121,7 +122,7 @@ describe('parseBinaryPlist refuses malformed input with a byte offset', () => {
       ...Buffer.from('bplist00'), ...body, ...offsets,
       0, 0, 0, 0, 0, 0, 1, 1, ...u64(BigInt(count)), ...u64(0n), ...u64(BigInt(tableOffset)),
     ]);
-    expect(failure(bytes).message).toMatch(/expands to more than 1000000 values/);
+    expect(failure(bytes).message).toMatch(/expands to more than 250000 values/);
   });
 });
 
@@ -130,3 +131,24 @@ function u64(value: bigint): number[] {
   new DataView(bytes.buffer).setBigUint64(0, value);
   return [...bytes];
 }
+
+describe('parseBinaryPlist bounds what a small file may expand to', () => {
+  it('a string shared from many slots is counted each time it is copied', () => {
+    // 1 MB of string referenced 64 times: 64 MB of copies from a 1 MB file.
+    const bytes = sharedStringBomb(1024 * 1024, 64);
+    expect(bytes.length).toBeLessThan(1024 * 1024 + 1024);
+    expect(failure(bytes).message).toMatch(/malformed bplist at byte \d+: the plist expands to more than 33554432 bytes of strings and data/);
+  });
+
+  it('a wide shared-reference fan-out is refused by the value count', () => {
+    // 600 × 600 slots of a one-byte string: 360,000 values from a 3 KB file.
+    const bytes = sharedStringBomb(1, 600, 600);
+    expect(failure(bytes).message).toMatch(/expands to more than 250000 values/);
+  });
+
+  it('the same shape within the bounds still reads', () => {
+    const value = parseBinaryPlist(sharedStringBomb(4, 10, 10)) as string[][];
+    expect(value).toHaveLength(10);
+    expect(value[9]).toEqual(new Array(10).fill('aaaa'));
+  });
+});

@@ -83,12 +83,15 @@ function toCsv(alerts: readonly AlertSummary[]): string {
 }
 
 /**
- * RFC 4180 quoting, plus a leading apostrophe on text a spreadsheet would run as a formula: the
- * command lines are the attacker's text, and `=HYPERLINK(…)` in one must stay text.
+ * RFC 4180 quoting, plus a leading apostrophe (OWASP's CSV-injection defence) on every cell that
+ * begins with `=`, `+`, `-`, `@`, a tab or a carriage return, which a spreadsheet would run as a
+ * formula: the command lines are the attacker's text, and `=HYPERLINK(…)` in one must stay text.
+ * Every cell, whatever its type: a number is ours today, but a guard that depends on the column
+ * is one refactor from gone (and a negative number reads the same with the apostrophe).
  */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }

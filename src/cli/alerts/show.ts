@@ -5,7 +5,7 @@ import { shortTime } from './alert-formats.js';
 import type { ShowFormat } from './formats.js';
 import { openStoreForReading, withStore } from './open-store.js';
 import { Output } from './output.js';
-import { printable } from '../../text/printable.js';
+import { printable, printableJson, printableLines } from '../../text/printable.js';
 import { paint, terminalStyle } from './terminal.js';
 
 
@@ -23,11 +23,16 @@ export async function runShow(id: number, flags: ShowFlags): Promise<void> {
         code: 'E_ALERT_NOT_FOUND',
       });
     }
-    await output.write(flags.format === 'json' ? `${JSON.stringify(alert, null, 2)}\n` : renderAlert(alert, terminalStyle().color));
+    await output.write(flags.format === 'json' ? `${printableJson(alert)}\n` : renderAlert(alert, terminalStyle().color));
   });
 }
 
-/** Everything about one alert, for a person: the facts, MITRE, references, the guide, the document. */
+/**
+ * Everything about one alert, for a person: the facts, MITRE, references, the guide, the document.
+ * Every string in it may come from the attacker (argv, names) or from a rule file someone added
+ * (note, references, MITRE names), so every one goes through printable(); the guide keeps its
+ * line breaks (printableLines) and the document is printableJson (same JSON, nothing raw).
+ */
 export function renderAlert(alert: AlertDetail, color: boolean): string {
   const p = alert.process;
   const facts: Array<[string, string | null]> = [
@@ -52,10 +57,10 @@ export function renderAlert(alert: AlertDetail, color: boolean): string {
   if (alert.status_history.length > 1) lines.push(heading('Triage history'), ...alert.status_history.map(historyLine));
   lines.push(heading('MITRE ATT&CK'), ...threatLines(alert.document.threat));
   const references = alert.rule_context.references?.length ? alert.rule_context.references : alert.document.rule.reference;
-  if (references.length > 0) lines.push(heading('References'), ...references.map((r) => `  - ${r}`));
+  if (references.length > 0) lines.push(heading('References'), ...references.map((r) => `  - ${printable(r)}`));
   lines.push(heading('Investigation guide'));
-  lines.push(alert.rule_context.note?.trim() || '  (the rule has no investigation guide)');
-  lines.push(heading('ECS document'), JSON.stringify(alert.document, null, 2));
+  lines.push(printableLines(alert.rule_context.note?.trim() || '  (the rule has no investigation guide)'));
+  lines.push(heading('ECS document'), printableJson(alert.document));
   return `${lines.join('\n')}\n`;
 }
 
@@ -82,5 +87,6 @@ function threatLines(threat: readonly ThreatMapping[]): string[] {
       for (const sub of technique.subtechnique ?? []) lines.push(`      ${sub.id} ${sub.name}  ${sub.reference}`);
     }
   }
-  return lines;
+  // Names, ids and links come from the rule file: a user's rules folder is not vetted text.
+  return lines.map(printable);
 }
