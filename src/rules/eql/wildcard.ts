@@ -1,4 +1,4 @@
-import { unit } from './lucene-regex.js';
+import { ANY, Automaton, type PatternTree } from './automaton.js';
 import { asciiLower, equalsAsciiFolded } from './values.js';
 
 /**
@@ -8,8 +8,9 @@ import { asciiLower, equalsAsciiFolded } from './values.js';
  * escape character cannot occur in text). Case-insensitive forms fold ASCII letters only.
  *
  * A list of patterns compiles into one matcher: exact names go into a set, `abc*`, `*abc` and
- * `*abc*` become prefix/suffix/substring checks, and only the rest becomes a regular expression,
- * so the common rule shapes never run a regex.
+ * `*abc*` become prefix/suffix/substring checks, and the rest becomes one automaton
+ * (./automaton.ts) — never a RegExp: a backtracking `^.*a.*b.*c$` on a crafted command line costs
+ * time that grows as a power of its length; the automaton reads each code point once.
  */
 export type TextMatcher = (text: string) => boolean;
 
@@ -18,7 +19,7 @@ export function compileWildcards(patterns: readonly string[], caseInsensitive: b
   const prefixes: string[] = [];
   const suffixes: string[] = [];
   const infixes: string[] = [];
-  const expressions: RegExp[] = [];
+  const general: PatternTree[] = [];
   let matchesEverything = false;
 
   for (const raw of patterns) {
@@ -41,14 +42,15 @@ export function compileWildcards(patterns: readonly string[], caseInsensitive: b
         infixes.push(shape.text);
         break;
       case 'general':
-        expressions.push(wildcardRegExp(pattern));
+        general.push(wildcardTree(pattern));
         break;
     }
   }
 
   if (matchesEverything) return () => true;
   const fold = caseInsensitive ? asciiLower : (text: string): string => text;
-  if (exact.size === 1 && prefixes.length + suffixes.length + infixes.length + expressions.length === 0) {
+  const automaton = general.length === 0 ? undefined : new Automaton(general.length === 1 ? (general[0] as PatternTree) : { kind: 'union', alternatives: general });
+  if (exact.size === 1 && prefixes.length + suffixes.length + infixes.length + general.length === 0) {
     const only = [...exact][0] as string;
     return caseInsensitive ? (text) => equalsAsciiFolded(text, only) : (text) => text === only;
   }
@@ -58,8 +60,7 @@ export function compileWildcards(patterns: readonly string[], caseInsensitive: b
     for (const prefix of prefixes) if (value.startsWith(prefix)) return true;
     for (const suffix of suffixes) if (value.endsWith(suffix)) return true;
     for (const infix of infixes) if (value.includes(infix)) return true;
-    for (const expression of expressions) if (expression.test(value)) return true;
-    return false;
+    return automaton !== undefined && automaton.matches(value);
   };
 }
 
@@ -81,13 +82,18 @@ function classify(pattern: string): Shape {
   return { kind: 'general' };
 }
 
-/** `*` → any run (the `s` flag lets it cross line breaks), `?` → one code point (the `u` flag). */
-function wildcardRegExp(pattern: string): RegExp {
-  let source = '';
+/** `*` → any run of code points (line breaks included), `?` → one code point, the rest literal. */
+function wildcardTree(pattern: string): PatternTree {
+  const parts: PatternTree[] = [];
   for (const ch of pattern) {
-    if (ch === '*') source += '.*';
-    else if (ch === '?') source += '.';
-    else source += unit(ch.codePointAt(0) ?? 0);
+    if (ch === '*') parts.push(ANY_RUN);
+    else if (ch === '?') parts.push(ANY);
+    else {
+      const code = ch.codePointAt(0) ?? 0;
+      parts.push({ kind: 'set', ranges: [[code, code]] });
+    }
   }
-  return new RegExp(`^${source}$`, 'su');
+  return { kind: 'concat', parts };
 }
+
+const ANY_RUN: PatternTree = { kind: 'repeat', node: ANY, min: 0, max: undefined };
