@@ -159,11 +159,12 @@ export class Automaton {
 
   constructor(
     tree: PatternTree,
-    options: { maxNfaStates?: number; maxDfaStates?: number } = {},
+    options: { maxNfaStates?: number; maxDfaStates?: number; foldAscii?: boolean } = {},
   ) {
     const builder = new NfaBuilder(options.maxNfaStates ?? MAX_NFA_STATES);
     const { start, end } = builder.build(tree);
     this.maxDfaStates = options.maxDfaStates ?? MAX_DFA_STATES;
+    this.foldAscii = options.foldAscii === true;
     this.charRanges = builder.ranges;
     this.charOut = Int32Array.from(builder.out);
     this.epsilon = builder.epsilon;
@@ -180,13 +181,17 @@ export class Automaton {
     this.bounds = [...cuts].sort((a, b) => a - b);
     this.classCount = this.bounds.length;
     this.asciiClass = new Uint16Array(128);
-    for (let code = 0; code < 128; code++) this.asciiClass[code] = this.classOfSlow(code);
+    // With foldAscii, A–Z read as a–z (the pattern is folded already): no folded copy of the text is made.
+    for (let code = 0; code < 128; code++) {
+      this.asciiClass[code] = this.classOfSlow(options.foldAscii === true && code >= 65 && code <= 90 ? code + 32 : code);
+    }
 
     this.dead = this.intern(new Int32Array(0));
     this.startState = this.intern(this.closure([start]));
   }
 
   private readonly maxDfaStates: number;
+  private readonly foldAscii: boolean;
 
   /** True when the whole text matches. */
   matches(text: string): boolean {
@@ -209,6 +214,7 @@ export class Automaton {
       const row = this.dfaNext[state] as Int32Array;
       let next = row[klass] as number;
       if (next < 0) {
+        // Any code point of the class stands for it: its first one.
         const set = this.step(this.dfaSets[state] as Int32Array, this.bounds[klass] as number);
         if (this.dfaSets.length >= this.maxDfaStates && !this.dfaIndex.has(keyOf(set))) {
           this.stats.budgetFallbacks++;
@@ -228,8 +234,9 @@ export class Automaton {
     const length = text.length;
     while (i < length) {
       if (current.length === 0) return false;
-      const code = text.codePointAt(i) as number;
+      let code = text.codePointAt(i) as number;
       i += code > 0xffff ? 2 : 1;
+      if (this.foldAscii && code >= 65 && code <= 90) code += 32;
       this.stats.steps++;
       current = this.step(current, code);
     }
