@@ -147,7 +147,8 @@ export class Automaton {
   // The lazily built DFA: state i's set, its accepting flag and its transitions (-1 = not built yet).
   private readonly dfaSets: Int32Array[] = [];
   private readonly dfaAccepts: boolean[] = [];
-  private readonly dfaNext: Int32Array[] = [];
+  /** Transitions of all DFA states, `classCount` per state, grown by doubling (-1 = not built yet). */
+  private table = new Int32Array(0);
   private readonly dfaIndex = new Map<string, number>();
   private readonly startState: number;
   private readonly dead: number;
@@ -197,9 +198,17 @@ export class Automaton {
   matches(text: string): boolean {
     let state = this.startState;
     const length = text.length;
+    const classes = this.classCount;
+    const dead = this.dead;
+    const asciiClass = this.asciiClass;
     let i = 0;
+    let steps = 0;
+    let answer: boolean | undefined;
     while (i < length) {
-      if (state === this.dead) return false;
+      if (state === dead) {
+        answer = false;
+        break;
+      }
       let code = text.charCodeAt(i);
       i++;
       if (code >= 0xd800 && code <= 0xdbff && i < length) {
@@ -209,23 +218,24 @@ export class Automaton {
           i++;
         }
       }
-      this.stats.steps++;
-      const klass = code < 128 ? (this.asciiClass[code] as number) : this.classOfSlow(code);
-      const row = this.dfaNext[state] as Int32Array;
-      let next = row[klass] as number;
+      steps++;
+      const klass = code < 128 ? (asciiClass[code] as number) : this.classOfSlow(code);
+      let next = this.table[state * classes + klass] as number;
       if (next < 0) {
         // Any code point of the class stands for it: its first one.
         const set = this.step(this.dfaSets[state] as Int32Array, this.bounds[klass] as number);
         if (this.dfaSets.length >= this.maxDfaStates && !this.dfaIndex.has(keyOf(set))) {
           this.stats.budgetFallbacks++;
+          this.stats.steps += steps;
           return this.simulate(set, text, i);
         }
         next = this.intern(set);
-        row[klass] = next;
+        this.table[state * classes + klass] = next;
       }
       state = next;
     }
-    return this.dfaAccepts[state] as boolean;
+    this.stats.steps += steps;
+    return answer ?? (this.dfaAccepts[state] as boolean);
   }
 
   /** NFA simulation from `set` for text[i…] — used past the DFA budget, and bounded by the NFA's size per step. */
@@ -295,7 +305,12 @@ export class Automaton {
     this.dfaIndex.set(key, index);
     this.dfaSets.push(set);
     this.dfaAccepts.push(this.isAccepting(set));
-    this.dfaNext.push(new Int32Array(this.classCount).fill(-1));
+    const needed = (index + 1) * this.classCount;
+    if (needed > this.table.length) {
+      const grown = new Int32Array(Math.max(needed, this.table.length * 2)).fill(-1);
+      grown.set(this.table);
+      this.table = grown;
+    }
     this.stats.dfaStates++;
     return index;
   }

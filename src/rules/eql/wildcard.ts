@@ -68,14 +68,14 @@ export function compileWildcards(patterns: readonly string[], caseInsensitive: b
 }
 
 /** `asciiLower(text).startsWith(prefix)` without folding the text; `prefix` is folded already. */
-function startsWithFolded(text: string, prefix: string): boolean {
+export function startsWithFolded(text: string, prefix: string): boolean {
   if (text.length < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) if (foldUnit(text.charCodeAt(i)) !== prefix.charCodeAt(i)) return false;
   return true;
 }
 
 /** `asciiLower(text).endsWith(suffix)` without folding the text; `suffix` is folded already. */
-function endsWithFolded(text: string, suffix: string): boolean {
+export function endsWithFolded(text: string, suffix: string): boolean {
   const offset = text.length - suffix.length;
   if (offset < 0) return false;
   for (let i = 0; i < suffix.length; i++) if (foldUnit(text.charCodeAt(offset + i)) !== suffix.charCodeAt(i)) return false;
