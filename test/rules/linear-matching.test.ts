@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Automaton, ANY, MAX_NFA_STATES, type PatternTree } from '../../src/rules/eql/automaton.js';
+import { Automaton, ANY, MAX_DFA_STATES, MAX_NFA_STATES, type PatternTree } from '../../src/rules/eql/automaton.js';
 import { compileLuceneRegex, LuceneRegexError, parseLuceneRegex } from '../../src/rules/eql/lucene-regex.js';
 import { compileWildcards } from '../../src/rules/eql/wildcard.js';
 import { compileQuery } from '../../src/rules/index.js';
@@ -144,6 +144,21 @@ describe('worst cases: the work is linear in the text', () => {
     expect(w64 / w16).toBeLessThan(4.5);
     expect(automaton.matches(`${random(1000)}a${'b'.repeat(20)}`)).toBe(true);
     expect(automaton.matches(`${random(1000)}b${'b'.repeat(20)}`)).toBe(false);
+  });
+
+  it('the DFA budget is in bytes too: big state sets stop the DFA growing before the state count does', () => {
+    // `.*a.{2000}`: every DFA state holds up to 2,000 NFA states, so the entry budget binds first.
+    const automaton = new Automaton(parseLuceneRegex('.*a.{2000}', false));
+    let seed = 0x2545f491;
+    const text = Array.from({ length: 16 * 1024 }, () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed & 1) === 0 ? 'a' : 'b';
+    }).join('');
+    expect(automaton.matches(text)).toBe(text[text.length - 2001] === 'a');
+    expect(automaton.stats.budgetFallbacks).toBe(1);
+    expect(automaton.stats.dfaStates).toBeLessThan(MAX_DFA_STATES);
   });
 
   it('the issue 11 stall: an 8 KB osascript argv against a many-star pattern list is answered (it took 34.7 s)', () => {

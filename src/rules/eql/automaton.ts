@@ -31,6 +31,11 @@ export const MAX_NFA_STATES = 50_000;
 /** Most DFA states built lazily per automaton before it falls back to simulating the NFA. */
 export const MAX_DFA_STATES = 1_000;
 
+/** Most NFA state entries all of an automaton's DFA states may hold (4 bytes each, plus a key of a few bytes each). */
+export const MAX_DFA_SET_ENTRIES = 200_000;
+/** Most transition-table cells (4 bytes each) per automaton. */
+export const MAX_DFA_TABLE_CELLS = 1_000_000;
+
 /** The pattern needs more than MAX_NFA_STATES states. */
 export class AutomatonTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -224,7 +229,7 @@ export class Automaton {
       if (next < 0) {
         // Any code point of the class stands for it: its first one.
         const set = this.step(this.dfaSets[state] as Int32Array, this.bounds[klass] as number);
-        if (this.dfaSets.length >= this.maxDfaStates && !this.dfaIndex.has(keyOf(set))) {
+        if (!this.canAdd(set) && !this.dfaIndex.has(keyOf(set))) {
           this.stats.budgetFallbacks++;
           this.stats.steps += steps;
           return this.simulate(set, text, i);
@@ -297,6 +302,21 @@ export class Automaton {
     return Int32Array.from(kept);
   }
 
+  /**
+   * Whether one more DFA state fits the budget: a count of states, and bytes — the NFA states the
+   * sets hold (a set of a large NFA can be big, and the text chooses which sets appear) and the
+   * transition table.
+   */
+  private canAdd(set: Int32Array): boolean {
+    return (
+      this.dfaSets.length < this.maxDfaStates &&
+      this.storedEntries + set.length <= MAX_DFA_SET_ENTRIES &&
+      (this.dfaSets.length + 1) * this.classCount <= MAX_DFA_TABLE_CELLS
+    );
+  }
+
+  private storedEntries = 0;
+
   private intern(set: Int32Array): number {
     const key = keyOf(set);
     const known = this.dfaIndex.get(key);
@@ -304,6 +324,7 @@ export class Automaton {
     const index = this.dfaSets.length;
     this.dfaIndex.set(key, index);
     this.dfaSets.push(set);
+    this.storedEntries += set.length;
     this.dfaAccepts.push(this.isAccepting(set));
     const needed = (index + 1) * this.classCount;
     if (needed > this.table.length) {
