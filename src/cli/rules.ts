@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { CompiledRule, RuleFileResult } from '../rules/index.js';
+import type { CompiledRule, RuleFileResult, RuleOverride } from '../rules/index.js';
 import { printable, printableKeepingTabs } from '../text/printable.js';
 
 /**
@@ -18,9 +18,15 @@ export function registerRulesCommand(program: Command): void {
     .option('--rules <path>', 'a rule file or a directory of *.toml rule files (repeatable)', collect)
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (options: { rules?: string[]; format: 'table' | 'json' }) => {
-      const { loadRuleSet } = await import('../rules/index.js');
-      const loaded = loadRuleSet(options.rules ?? []);
-      process.stdout.write(options.format === 'json' ? `${JSON.stringify(loaded.map(ruleSummary), null, 2)}\n` : ruleTable(loaded));
+      const { checkRuleSet } = await import('../rules/index.js');
+      const { rules: loaded, failures, overrides } = checkRuleSet(options.rules ?? []);
+      if (failures[0]) throw failures[0].error;
+      const replaced = new Map(overrides.map((override) => [override.id, override]));
+      process.stdout.write(
+        options.format === 'json'
+          ? `${JSON.stringify(loaded.map((rule) => ruleSummary(rule, replaced.get(rule.id))), null, 2)}\n`
+          : ruleTable(loaded, overrides),
+      );
     });
 
   rules
@@ -39,13 +45,14 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-/** Everything a rule is, without the predicate (for `--format json`). */
-function ruleSummary(rule: CompiledRule): Record<string, unknown> {
+/** Everything a rule is, without the predicate (for `--format json`), and the built-in rule it replaces. */
+function ruleSummary(rule: CompiledRule, override: RuleOverride | undefined): Record<string, unknown> {
   const { matches: _matches, ...metadata } = rule;
-  return metadata;
+  return override ? { ...metadata, replaces: { ...override.replaced, reason: override.reason } } : metadata;
 }
 
-function ruleTable(rules: readonly CompiledRule[]): string {
+/** The table, then one note per built-in rule a user rule replaced (which won, and why). */
+function ruleTable(rules: readonly CompiledRule[], overrides: readonly RuleOverride[]): string {
   const header = ['ID', 'NAME', 'VERSION', 'SEVERITY', 'RISK', 'SOURCE'];
   // Rule files are text from wherever they came from: nothing in them may drive the terminal.
   const rows = rules.map((rule) => [rule.id, rule.name, String(rule.version), rule.severity, String(rule.risk_score), rule.source].map(printable));
@@ -54,7 +61,8 @@ function ruleTable(rules: readonly CompiledRule[]): string {
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
       .join('  ');
-  return `${[header, ...rows].map(line).join('\n')}\n`;
+  const notes = overrides.map((override) => printable(`note: ${override.reason}`));
+  return `${[header, ...rows].map(line).join('\n')}\n${notes.length > 0 ? `\n${notes.join('\n')}\n` : ''}`;
 }
 
 function checkReport(results: readonly RuleFileResult[]): string {

@@ -13,5 +13,5 @@ export {
   assertUniqueRuleIds,
   type RuleFileResult,
 } from './rule-file/load-rules.js';
-export { checkRuleSet, loadBuiltinRules, loadRuleSet, BUILTIN_RULES_DIRECTORY, type RuleSetCheck } from './builtin-rules.js';
+export { checkRuleSet, loadBuiltinRules, loadRuleSet, BUILTIN_RULES_DIRECTORY, type RuleOverride, type RuleSetCheck } from './builtin-rules.js';
 export type { CompiledRule, RuleMetadata, Severity, ThreatMapping } from './rule.js';

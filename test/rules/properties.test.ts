@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LuceneRegexError, luceneToRegExp } from '../../src/rules/eql/lucene-regex.js';
+import { compileLuceneRegex, LuceneRegexError } from '../../src/rules/eql/lucene-regex.js';
 import { asciiLower } from '../../src/rules/eql/values.js';
 import { compileWildcards } from '../../src/rules/eql/wildcard.js';
 import { compileQuery, compileRuleToml, EqlError, parseRuleToml, RuleFileError } from '../../src/rules/index.js';
@@ -63,10 +63,10 @@ describe('property: the EQL front end throws nothing but EqlError', () => {
     );
   });
 
-  it('luceneToRegExp on random patterns returns a RegExp or throws LuceneRegexError', () => {
+  it('compileLuceneRegex on random patterns returns an automaton or throws LuceneRegexError', () => {
     const pattern = fc.string({ unit: fc.constantFrom(...'ab.?*+{}[]()|"\\^-,0123456789&~<>@#dDwWsSq\n😀'), maxLength: 30 });
     fc.assert(
-      fc.property(pattern, fc.boolean(), (text, caseInsensitive) => onlyThrows(LuceneRegexError, () => luceneToRegExp(text, caseInsensitive))),
+      fc.property(pattern, fc.boolean(), (text, caseInsensitive) => onlyThrows(LuceneRegexError, () => compileLuceneRegex(text, caseInsensitive))),
       { numRuns: 3000 },
     );
   });

@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EqlUnsupportedError } from '../../src/rules/eql/eql-error.js';
+import { elasticRulesDirectory } from '../helpers/elastic-rules.js';
 import {
   checkRuleFiles,
+  checkRuleSet,
   compileRuleToml,
   loadRuleFile,
   loadRules,
@@ -18,6 +20,10 @@ const FIXTURES = fileURLToPath(new URL('../fixtures/rules/', import.meta.url));
 const MINIMAL = path.join(FIXTURES, 'custom', 'curl_spawned_by_launchd.toml');
 const NESTED = path.join(FIXTURES, 'custom', 'nested', 'osascript_with_admin_privileges.toml');
 const minimalText = readFileSync(MINIMAL, 'utf8');
+const OVERRIDE = path.join(FIXTURES, 'override', 'emond_child_override.toml');
+const EMOND_ID = '3e3d15c6-1509-479a-b125-21718372157e';
+const ELASTIC = elasticRulesDirectory();
+const UPSTREAM_EMOND = ELASTIC && existsSync(path.join(ELASTIC, 'persistence_emond_rules_process_execution.toml')) ? path.join(ELASTIC, 'persistence_emond_rules_process_execution.toml') : undefined;
 
 function ruleFileError(action: () => unknown): RuleFileError {
   try {
@@ -228,15 +234,55 @@ describe('loading files and directories', () => {
     expect(results[1]?.error?.message).toContain(MINIMAL);
   });
 
-  it('puts the built-in rules first and refuses a user rule that reuses a built-in id', () => {
+  it('puts the built-in rules first; a user rule with a built-in id replaces the built-in and says why', () => {
     const rules = loadRuleSet([path.join(FIXTURES, 'custom')]);
     expect(rules.map((rule) => rule.source)).toEqual([
       'builtin:persistence_emond_suspicious_child_process.toml',
       MINIMAL,
       NESTED,
     ]);
-    const error = ruleFileError(() => loadRuleSet([path.join(FIXTURES, 'invalid', 'reuses_builtin_rule_id.toml')]));
-    expect(error.code).toBe('E_RULE_DUPLICATE');
-    expect(error.message).toContain('builtin:persistence_emond_suspicious_child_process.toml');
+    const { rules: replaced, failures, overrides } = checkRuleSet([OVERRIDE, path.join(FIXTURES, 'custom')]);
+    expect(failures).toEqual([]);
+    expect(replaced.map((rule) => rule.source)).toEqual([OVERRIDE, MINIMAL, NESTED]);
+    expect(replaced.filter((rule) => rule.id === EMOND_ID)).toHaveLength(1);
+    expect(overrides).toEqual([
+      {
+        id: EMOND_ID,
+        winner: { source: OVERRIDE, version: 200 },
+        replaced: { source: 'builtin:persistence_emond_suspicious_child_process.toml', version: 108 },
+        reason: expect.stringContaining('a user rule replaces the built-in one'),
+      },
+    ]);
+    expect(overrides[0]?.reason).toContain(OVERRIDE);
   });
+
+  it('keeps the built-in rule when the user file with its id does not load', () => {
+    const broken = path.join(scratch, 'broken_override.toml');
+    writeFileSync(broken, readFileSync(OVERRIDE, 'utf8').replace('process.parent.name == "emond"', "process.parent.name == 'emond'"));
+    const { rules, failures, overrides } = checkRuleSet([broken]);
+    expect(failures.map((failure) => failure.error.code)).toEqual(['E_RULE_QUERY']);
+    expect(overrides).toEqual([]);
+    expect(rules.map((rule) => rule.source)).toEqual(['builtin:persistence_emond_suspicious_child_process.toml']);
+  });
+
+  it('two user files with a built-in id: the first replaces the built-in, the second is an error naming both files', () => {
+    const second = path.join(scratch, 'second_override.toml');
+    writeFileSync(second, readFileSync(OVERRIDE, 'utf8'));
+    const { rules, failures, overrides } = checkRuleSet([OVERRIDE, second]);
+    expect(rules.map((rule) => rule.source)).toEqual([OVERRIDE]);
+    expect(overrides.map((override) => override.winner.source)).toEqual([OVERRIDE]);
+    expect(failures[0]?.error.code).toBe('E_RULE_DUPLICATE');
+    expect(failures[0]?.error.message).toContain(OVERRIDE);
+    expect(failures[0]?.error.render()).toContain(second);
+  });
+
+  it.skipIf(!UPSTREAM_EMOND)("Elastic's own emond rule (newer version, same rule_id) replaces the built-in one", () => {
+    const file = UPSTREAM_EMOND ?? '';
+    const { rules, failures, overrides } = checkRuleSet([file]);
+    expect(failures).toEqual([]);
+    expect(rules.map((rule) => rule.source)).toEqual([file]);
+    expect(overrides[0]?.replaced.source).toBe('builtin:persistence_emond_suspicious_child_process.toml');
+    expect(overrides[0]?.reason).toContain(file);
+  });
+
 });

@@ -51,10 +51,31 @@ describe('emondguard rules list', () => {
     expect(result.stderr).toContain(`${bad}:9:19: Use double quotes`);
   });
 
-  it('refuses a user rule that reuses the built-in id', () => {
-    const result = runCli(['rules', 'list', '--rules', path.join(FIXTURES, 'invalid', 'reuses_builtin_rule_id.toml')]);
+  it('a user rule with the built-in id replaces it, and list says which won and why', () => {
+    const override = path.join(FIXTURES, 'override', 'emond_child_override.toml');
+    const result = runCli(['rules', 'list', '--rules', override]);
+    expect(result.status).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.filter((line) => line.startsWith(BUILTIN_ID))).toEqual([expect.stringContaining(override)]);
+    expect(result.stdout).not.toContain('builtin:persistence_emond_suspicious_child_process.toml  ');
+    expect(lines.at(-1)).toBe(
+      `note: user rule ${override} (version 200) has the same rule_id as builtin:persistence_emond_suspicious_child_process.toml (version 108): a user rule replaces the built-in one`,
+    );
+    const json = JSON.parse(runCli(['rules', 'list', '--format', 'json', '--rules', override]).stdout) as Array<{ source: string; replaces?: { source: string } }>;
+    expect(json.map((rule) => [rule.source, rule.replaces?.source])).toEqual([[override, 'builtin:persistence_emond_suspicious_child_process.toml']]);
+  });
+
+  it('two user files with one rule_id are still an error naming both', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emondguard-dup-'));
+    const one = path.join(dir, 'a.toml');
+    const two = path.join(dir, 'b.toml');
+    const text = `[rule]\nrule_id = "9a1b2c3d-0000-4000-8000-00000000000a"\nname = "n"\ndescription = "d"\nseverity = "low"\nrisk_score = 21\nquery = '''process where true'''\n`;
+    writeFileSync(one, text);
+    writeFileSync(two, text);
+    const result = runCli(['rules', 'list', '--rules', dir]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/rule_id 3e3d15c6-1509-479a-b125-21718372157e is already used by builtin:/);
+    expect(result.stderr).toContain(two);
+    expect(result.stderr).toContain(`is already used by ${one}`);
   });
 
   it('exits 2 on a path that does not exist and on an unknown format', () => {

@@ -187,12 +187,14 @@ describe('emondguard scan --rules', () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/cannot use this rules path/);
 
-    // A copy of the built-in rule among the user's rules would raise every alert twice.
+    // A copy of the built-in rule among the user's rules replaces it: every alert is raised once, by the copy.
     const copy = path.join(dir, 'copy.toml');
     writeFileSync(copy, readFileSync(new URL('../../src/rules/builtin/persistence_emond_suspicious_child_process.toml', import.meta.url)));
-    const duplicate = runCli(['scan', '--rules', copy, DEFEND]);
-    expect(duplicate.status).toBe(2);
-    expect(duplicate.stderr).toMatch(/already used/);
+    const replaced = runCli(['scan', '--format', 'ndjson', '--rules', copy, DEFEND]);
+    const plain = runCli(['scan', '--format', 'ndjson', DEFEND]);
+    expect(replaced.status).toBe(0);
+    expect(alertsOf(replaced.stdout).map((a) => a.process.pid)).toEqual(alertsOf(plain.stdout).map((a) => a.process.pid));
+    expect(alertsOf(replaced.stdout).length).toBeGreaterThan(0);
   });
 });
 

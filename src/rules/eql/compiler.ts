@@ -12,7 +12,7 @@ import {
 import { EqlError, EqlUnsupportedError } from './eql-error.js';
 import { compileFieldResolver, type FieldResolver } from './field-resolver.js';
 import { findFunction, supportedFunctionNames } from './functions.js';
-import { LuceneRegexError, luceneToRegExp } from './lucene-regex.js';
+import { compileLuceneRegexes, LuceneRegexError, parseLuceneRegex } from './lucene-regex.js';
 import { connective, fieldTest, not, textTest, type Predicate } from './specialize.js';
 import {
   equalityTest,
@@ -142,18 +142,25 @@ class Compiler {
 
   private regexMatcher(node: PatternNode, patterns: readonly string[]): TextMatcher {
     const caseInsensitive = node.operator === 'regex~';
-    const expressions = patterns.map((pattern, index) => {
+    const trees = patterns.map((pattern, index) => {
       try {
-        return luceneToRegExp(pattern, caseInsensitive);
+        return parseLuceneRegex(pattern, caseInsensitive);
       } catch (error) {
-        if (!(error instanceof LuceneRegexError)) throw error;
-        const offset = node.patterns[index]?.offset ?? node.offset;
-        throw new EqlError('E_EQL_REGEX', `invalid regular expression: ${error.message}`, this.query, offset, { cause: error });
+        throw this.regexError(error, node.patterns[index]?.offset ?? node.offset);
       }
     });
-    return expressions.length === 1
-      ? (text) => (expressions[0] as RegExp).test(text)
-      : (text) => expressions.some((expression) => expression.test(text));
+    try {
+      // One automaton for the whole list: a text is read once, however many patterns there are.
+      const automaton = compileLuceneRegexes(trees);
+      return (text) => automaton.matches(text);
+    } catch (error) {
+      throw this.regexError(error, node.patterns[0]?.offset ?? node.offset);
+    }
+  }
+
+  private regexError(error: unknown, offset: number): EqlError {
+    if (!(error instanceof LuceneRegexError)) throw error;
+    return new EqlError('E_EQL_REGEX', `invalid regular expression: ${error.message}`, this.query, offset, { cause: error });
   }
 
   private membership(node: InNode): Predicate {

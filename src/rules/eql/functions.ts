@@ -2,6 +2,7 @@ import { inCidr, parseCidr, parseIp } from './cidr.js';
 import type { FieldResolver } from './field-resolver.js';
 import { fieldTest } from './specialize.js';
 import { asciiLower, textOf } from './values.js';
+import { endsWithFolded, startsWithFolded } from './wildcard.js';
 
 /**
  * The EQL functions emondguard evaluates, all usable as conditions: `startsWith`, `endsWith`,
@@ -24,9 +25,14 @@ export interface FunctionDefinition {
   build(field: FieldResolver, constants: readonly string[], caseInsensitive: boolean, invalid: (index: number, reason: string) => Error): (event: unknown) => boolean;
 }
 
+/**
+ * `test` gets the text as it is and the constant (folded for the `~` form); `foldedTest`, when
+ * given, answers the `~` form without a folded copy of the text (an attacker sizes the text).
+ */
 const textFunction = (
   name: string,
   test: (text: string, constant: string) => boolean,
+  foldedTest?: (text: string, foldedConstant: string) => boolean,
 ): FunctionDefinition => ({
   name,
   allowsCaseInsensitive: true,
@@ -38,7 +44,8 @@ const textFunction = (
     const check = (value: unknown): boolean => {
       const text = textOf(value);
       if (text === undefined) return false;
-      return test(caseInsensitive ? asciiLower(text) : text, wanted);
+      if (!caseInsensitive) return test(text, wanted);
+      return foldedTest ? foldedTest(text, wanted) : test(asciiLower(text), wanted);
     };
     return fieldTest(field, check);
   },
@@ -65,8 +72,9 @@ const cidrMatch: FunctionDefinition = {
 };
 
 const DEFINITIONS: readonly FunctionDefinition[] = [
-  textFunction('startsWith', (text, prefix) => text.startsWith(prefix)),
-  textFunction('endsWith', (text, suffix) => text.endsWith(suffix)),
+  textFunction('startsWith', (text, prefix) => text.startsWith(prefix), startsWithFolded),
+  textFunction('endsWith', (text, suffix) => text.endsWith(suffix), endsWithFolded),
+  // String.prototype.includes: V8's search is linear in the text (it moves to Boyer–Moore on bad input), no RegExp.
   textFunction('stringContains', (text, part) => text.includes(part)),
   cidrMatch,
 ];

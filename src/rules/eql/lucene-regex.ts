@@ -1,6 +1,9 @@
+import { ANY, Automaton, AutomatonTooLargeError, complementRanges, EMPTY, normalizeRanges, type PatternTree, type Range } from './automaton.js';
+
 /**
- * Translates a Lucene regular expression — what `regex`/`regex~` take, since Elasticsearch runs
- * them as `regexp` queries — into an anchored JavaScript RegExp with the same meaning:
+ * Compiles a Lucene regular expression — what `regex`/`regex~` take, since Elasticsearch runs
+ * them as `regexp` queries — into an automaton (./automaton.ts), never a backtracking RegExp, so
+ * matching is linear in the text. Its meaning:
  *
  * - the whole value must match (`^`/`$` are ordinary characters in Lucene and stay literal);
  * - `.` is any code point, line breaks included; `@` any string; `#` nothing;
@@ -19,12 +22,22 @@
  * Case-insensitive matching folds ASCII letters only, like Elasticsearch's ASCII case-insensitive
  * automata; as in Lucene, a single character folds but a range (`[a-z]`) does not.
  */
-export function luceneToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  const body = pattern === '' ? '' : new LuceneParser(pattern, caseInsensitive).parse();
+export function compileLuceneRegex(pattern: string, caseInsensitive: boolean): Automaton {
+  return compileLuceneRegexes([parseLuceneRegex(pattern, caseInsensitive)]);
+}
+
+/** The pattern tree of a Lucene regular expression, for one automaton over several patterns. */
+export function parseLuceneRegex(pattern: string, caseInsensitive: boolean): PatternTree {
+  return pattern === '' ? EMPTY : new LuceneParser(pattern, caseInsensitive).parse();
+}
+
+/** One automaton for a list of patterns (a match of any), with the cap on its size reported as a LuceneRegexError. */
+export function compileLuceneRegexes(trees: readonly PatternTree[]): Automaton {
   try {
-    return new RegExp(`^(?:${body})$`, 'su');
+    return new Automaton(trees.length === 1 ? (trees[0] as PatternTree) : { kind: 'union', alternatives: trees });
   } catch (error) {
-    throw new LuceneRegexError(`the pattern is too complex to evaluate (${(error as Error).message})`, 0);
+    if (!(error instanceof AutomatonTooLargeError)) throw error;
+    throw new LuceneRegexError(`the pattern is too large: ${error.message}`, 0);
   }
 }
 
@@ -40,9 +53,6 @@ export class LuceneRegexError extends Error {
 
 const MAX_DEPTH = 100;
 const MAX_REPEAT = 10_000;
-const MAX_CODE_POINT = 0x10ffff;
-
-type Range = readonly [number, number];
 
 /** Lucene's predefined classes, as inclusive code point ranges. */
 const PREDEFINED: Readonly<Record<string, readonly Range[]>> = {
@@ -69,21 +79,21 @@ class LuceneParser {
     private readonly caseInsensitive: boolean,
   ) {}
 
-  parse(): string {
+  parse(): PatternTree {
     const body = this.union();
     if (this.more()) throw this.fail('unbalanced parenthesis: nothing may follow here');
     return body;
   }
 
-  private union(): string {
+  private union(): PatternTree {
     if (++this.depth > MAX_DEPTH) throw this.fail(`groups nested more than ${MAX_DEPTH} deep`);
     const alternatives = [this.intersection()];
     while (this.match('|')) alternatives.push(this.intersection());
     this.depth--;
-    return alternatives.length === 1 ? (alternatives[0] as string) : `(?:${alternatives.join('|')})`;
+    return alternatives.length === 1 ? (alternatives[0] as PatternTree) : { kind: 'union', alternatives };
   }
 
-  private intersection(): string {
+  private intersection(): PatternTree {
     const concatenation = this.concatenation();
     if (this.peek('&')) {
       throw this.fail("intersection '&' is not supported: escape it as \\& to match a literal &");
@@ -91,30 +101,30 @@ class LuceneParser {
     return concatenation;
   }
 
-  private concatenation(): string {
-    let body = this.repeat();
-    while (this.more() && !this.peek(')') && !this.peek('|') && !this.peek('&')) body += this.repeat();
-    return body;
+  private concatenation(): PatternTree {
+    const parts = [this.repeat()];
+    while (this.more() && !this.peek(')') && !this.peek('|') && !this.peek('&')) parts.push(this.repeat());
+    return parts.length === 1 ? (parts[0] as PatternTree) : { kind: 'concat', parts };
   }
 
-  private repeat(): string {
-    let atom = this.complement();
+  private repeat(): PatternTree {
+    let node = this.complement();
     for (;;) {
-      if (this.match('?')) atom = `(?:${atom})?`;
-      else if (this.match('*')) atom = `(?:${atom})*`;
-      else if (this.match('+')) atom = `(?:${atom})+`;
-      else if (this.match('{')) atom = `(?:${atom})${this.bounds()}`;
-      else return atom;
+      if (this.match('?')) node = { kind: 'repeat', node, min: 0, max: 1 };
+      else if (this.match('*')) node = { kind: 'repeat', node, min: 0, max: undefined };
+      else if (this.match('+')) node = { kind: 'repeat', node, min: 1, max: undefined };
+      else if (this.match('{')) node = { kind: 'repeat', node, ...this.bounds() };
+      else return node;
     }
   }
 
-  private bounds(): string {
+  private bounds(): { min: number; max: number | undefined } {
     const min = this.integer();
     let max: number | undefined = min;
     if (this.match(',')) max = this.peekDigit() ? this.integer() : undefined;
     if (!this.match('}')) throw this.fail("expected '}'");
     if (max !== undefined && min > max) throw this.fail(`invalid repetition range: ${min} is more than ${max}`);
-    return max === min ? `{${min}}` : max === undefined ? `{${min},}` : `{${min},${max}}`;
+    return { min, max };
   }
 
   private integer(): number {
@@ -126,14 +136,14 @@ class LuceneParser {
     return value;
   }
 
-  private complement(): string {
+  private complement(): PatternTree {
     if (this.peek('~')) {
       throw this.fail("complement '~' is not supported: escape it as \\~ to match a literal ~");
     }
     return this.characterClass();
   }
 
-  private characterClass(): string {
+  private characterClass(): PatternTree {
     if (!this.match('[')) return this.simple();
     const negated = this.match('^');
     const ranges: Range[] = [];
@@ -155,7 +165,7 @@ class LuceneParser {
       }
     } while (this.more() && !this.peek(']'));
     if (!this.match(']')) throw this.fail("expected ']' to close the character class");
-    return `[${negated ? '^' : ''}${ranges.map(([from, to]) => (from === to ? unit(from) : `${unit(from)}-${unit(to)}`)).join('')}]`;
+    return { kind: 'set', ranges: negated ? complementRanges(ranges) : normalizeRanges(ranges) };
   }
 
   /** Inside a class a backslash makes the next character literal. */
@@ -164,16 +174,16 @@ class LuceneParser {
     return this.nextCodePoint();
   }
 
-  private simple(): string {
-    if (this.match('.')) return '.';
-    if (this.match('#')) return '[]';
-    if (this.match('@')) return '.*';
+  private simple(): PatternTree {
+    if (this.match('.')) return ANY;
+    if (this.match('#')) return { kind: 'set', ranges: [] };
+    if (this.match('@')) return { kind: 'repeat', node: ANY, min: 0, max: undefined };
     if (this.match('"')) return this.quoted();
     if (this.match('(')) {
-      if (this.match(')')) return '(?:)';
+      if (this.match(')')) return EMPTY;
       const inner = this.union();
       if (!this.match(')')) throw this.fail("expected ')' to close the group");
-      return `(?:${inner})`;
+      return inner;
     }
     if (this.peek('<')) {
       throw this.fail("intervals and named automata '<…>' are not supported: escape it as \\< to match a literal <");
@@ -181,18 +191,18 @@ class LuceneParser {
     if (this.match('\\')) {
       const escaped = this.nextCodePoint();
       const predefined = this.predefinedRanges(escaped);
-      if (predefined) return `[${predefined.map(([from, to]) => `${unit(from)}-${unit(to)}`).join('')}]`;
+      if (predefined) return { kind: 'set', ranges: predefined };
       return this.literal(escaped);
     }
     return this.literal(this.nextCodePoint());
   }
 
-  private quoted(): string {
+  private quoted(): PatternTree {
     const start = this.pos;
     const close = this.pattern.indexOf('"', start);
     if (close === -1) throw this.fail("expected '\"' to close the quoted string");
     this.pos = close + 1;
-    return Array.from(this.pattern.slice(start, close), (ch) => this.literal(ch.codePointAt(0) ?? 0)).join('');
+    return { kind: 'concat', parts: Array.from(this.pattern.slice(start, close), (ch) => this.literal(ch.codePointAt(0) ?? 0)) };
   }
 
   /**
@@ -204,16 +214,15 @@ class LuceneParser {
     const lower = letter.toLowerCase();
     const ranges = PREDEFINED[lower];
     if (ranges && letter === lower) return ranges;
-    if (ranges) return complementOf(ranges);
+    if (ranges) return complementRanges(ranges);
     if (/^[A-Za-z]$/.test(letter)) {
       throw new LuceneRegexError(`invalid character class \\${letter}: only \\d \\D \\s \\S \\w \\W exist; write ${letter} without the backslash`, this.pos - 2);
     }
     return undefined;
   }
 
-  private literal(code: number): string {
-    const forms = this.caseForms(code);
-    return forms.length === 1 ? unit(code) : `[${forms.map(unit).join('')}]`;
+  private literal(code: number): PatternTree {
+    return { kind: 'set', ranges: normalizeRanges(this.caseForms(code).map((form): Range => [form, form])) };
   }
 
   private caseForms(code: number): number[] {
@@ -252,21 +261,4 @@ class LuceneParser {
   private fail(reason: string): LuceneRegexError {
     return new LuceneRegexError(reason, this.pos);
   }
-}
-
-function complementOf(ranges: readonly Range[]): Range[] {
-  const result: Range[] = [];
-  let next = 0;
-  for (const [from, to] of ranges) {
-    if (from > next) result.push([next, from - 1]);
-    next = to + 1;
-  }
-  if (next <= MAX_CODE_POINT) result.push([next, MAX_CODE_POINT]);
-  return result;
-}
-
-/** A code point as a regex unit (for the `u` flag) that is literal both inside and outside a class. */
-export function unit(code: number): string {
-  const ch = String.fromCodePoint(code);
-  return /^[A-Za-z0-9]$/.test(ch) ? ch : `\\u{${code.toString(16)}}`;
 }

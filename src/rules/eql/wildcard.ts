@@ -1,4 +1,4 @@
-import { unit } from './lucene-regex.js';
+import { ANY, Automaton, type PatternTree } from './automaton.js';
 import { asciiLower, equalsAsciiFolded } from './values.js';
 
 /**
@@ -7,9 +7,11 @@ import { asciiLower, equalsAsciiFolded } from './values.js';
  * character is literal — backslash too (Elasticsearch turns the pattern into a LIKE pattern whose
  * escape character cannot occur in text). Case-insensitive forms fold ASCII letters only.
  *
- * A list of patterns compiles into one matcher: exact names go into a set, `abc*`, `*abc` and
- * `*abc*` become prefix/suffix/substring checks, and only the rest becomes a regular expression,
- * so the common rule shapes never run a regex.
+ * A list of patterns compiles into one matcher: exact names go into a set, `abc*` and `*abc`
+ * become prefix/suffix checks (they read only as many characters as the pattern has), and the
+ * rest — substrings `*abc*` included — becomes one automaton
+ * (./automaton.ts) — never a RegExp: a backtracking `^.*a.*b.*c$` on a crafted command line costs
+ * time that grows as a power of its length; the automaton reads each code point once.
  */
 export type TextMatcher = (text: string) => boolean;
 
@@ -17,8 +19,7 @@ export function compileWildcards(patterns: readonly string[], caseInsensitive: b
   const exact = new Set<string>();
   const prefixes: string[] = [];
   const suffixes: string[] = [];
-  const infixes: string[] = [];
-  const expressions: RegExp[] = [];
+  const general: PatternTree[] = [];
   let matchesEverything = false;
 
   for (const raw of patterns) {
@@ -37,34 +38,54 @@ export function compileWildcards(patterns: readonly string[], caseInsensitive: b
       case 'suffix':
         suffixes.push(shape.text);
         break;
-      case 'infix':
-        infixes.push(shape.text);
-        break;
       case 'general':
-        expressions.push(wildcardRegExp(pattern));
+        general.push(wildcardTree(pattern));
         break;
     }
   }
 
   if (matchesEverything) return () => true;
-  const fold = caseInsensitive ? asciiLower : (text: string): string => text;
-  if (exact.size === 1 && prefixes.length + suffixes.length + infixes.length + expressions.length === 0) {
+  if (exact.size === 1 && prefixes.length + suffixes.length + general.length === 0) {
     const only = [...exact][0] as string;
     return caseInsensitive ? (text) => equalsAsciiFolded(text, only) : (text) => text === only;
   }
+  // Substrings (`*abc*`) and every other shape go to one automaton, which reads the text once and
+  // folds A–Z as it reads: never a folded copy of an attacker-sized text, never a backtracking search.
+  const automaton =
+    general.length === 0
+      ? undefined
+      : new Automaton(general.length === 1 ? (general[0] as PatternTree) : { kind: 'union', alternatives: general }, { foldAscii: caseInsensitive });
+  // Exact names are short: a longer text cannot be one, so it is never folded or hashed.
+  const longestExact = Math.max(0, ...[...exact].map((text) => text.length));
+  const startsWith = caseInsensitive ? startsWithFolded : (text: string, prefix: string): boolean => text.startsWith(prefix);
+  const endsWith = caseInsensitive ? endsWithFolded : (text: string, suffix: string): boolean => text.endsWith(suffix);
   return (text) => {
-    const value = fold(text);
-    if (exact.has(value)) return true;
-    for (const prefix of prefixes) if (value.startsWith(prefix)) return true;
-    for (const suffix of suffixes) if (value.endsWith(suffix)) return true;
-    for (const infix of infixes) if (value.includes(infix)) return true;
-    for (const expression of expressions) if (expression.test(value)) return true;
-    return false;
+    if (exact.size > 0 && text.length <= longestExact && exact.has(caseInsensitive ? asciiLower(text) : text)) return true;
+    for (const prefix of prefixes) if (startsWith(text, prefix)) return true;
+    for (const suffix of suffixes) if (endsWith(text, suffix)) return true;
+    return automaton !== undefined && automaton.matches(text);
   };
 }
 
+/** `asciiLower(text).startsWith(prefix)` without folding the text; `prefix` is folded already. */
+export function startsWithFolded(text: string, prefix: string): boolean {
+  if (text.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (foldUnit(text.charCodeAt(i)) !== prefix.charCodeAt(i)) return false;
+  return true;
+}
+
+/** `asciiLower(text).endsWith(suffix)` without folding the text; `suffix` is folded already. */
+export function endsWithFolded(text: string, suffix: string): boolean {
+  const offset = text.length - suffix.length;
+  if (offset < 0) return false;
+  for (let i = 0; i < suffix.length; i++) if (foldUnit(text.charCodeAt(offset + i)) !== suffix.charCodeAt(i)) return false;
+  return true;
+}
+
+const foldUnit = (code: number): number => (code >= 65 && code <= 90 ? code + 32 : code);
+
 type Shape =
-  | { kind: 'exact' | 'prefix' | 'suffix' | 'infix'; text: string }
+  | { kind: 'exact' | 'prefix' | 'suffix'; text: string }
   | { kind: 'any' }
   | { kind: 'general' };
 
@@ -73,21 +94,24 @@ function classify(pattern: string): Shape {
   const stars = pattern.split('*');
   if (stars.length === 1) return { kind: 'exact', text: pattern };
   if (stars.every((part) => part === '')) return { kind: 'any' };
-  const inner = stars.slice(1, -1);
   const first = stars[0] as string;
   const last = stars[stars.length - 1] as string;
   if (stars.length === 2) return first === '' ? { kind: 'suffix', text: last } : last === '' ? { kind: 'prefix', text: first } : { kind: 'general' };
-  if (stars.length === 3 && first === '' && last === '' && inner[0] !== '') return { kind: 'infix', text: inner[0] as string };
   return { kind: 'general' };
 }
 
-/** `*` → any run (the `s` flag lets it cross line breaks), `?` → one code point (the `u` flag). */
-function wildcardRegExp(pattern: string): RegExp {
-  let source = '';
+/** `*` → any run of code points (line breaks included), `?` → one code point, the rest literal. */
+function wildcardTree(pattern: string): PatternTree {
+  const parts: PatternTree[] = [];
   for (const ch of pattern) {
-    if (ch === '*') source += '.*';
-    else if (ch === '?') source += '.';
-    else source += unit(ch.codePointAt(0) ?? 0);
+    if (ch === '*') parts.push(ANY_RUN);
+    else if (ch === '?') parts.push(ANY);
+    else {
+      const code = ch.codePointAt(0) ?? 0;
+      parts.push({ kind: 'set', ranges: [[code, code]] });
+    }
   }
-  return new RegExp(`^${source}$`, 'su');
+  return { kind: 'concat', parts };
 }
+
+const ANY_RUN: PatternTree = { kind: 'repeat', node: ANY, min: 0, max: undefined };

@@ -26,13 +26,12 @@ export interface RuleFileResult {
 /**
  * Loads every rule under `paths` (files, and directories searched recursively for `*.toml`,
  * hidden entries skipped, in sorted order) and reports each file separately, so one bad file
- * neither hides the others nor stops them loading. A `rule_id` seen twice (or already used by a
- * rule of `loaded`) fails the later file.
+ * neither hides the others nor stops them loading. A `rule_id` seen twice among these files fails
+ * the later file, naming the earlier one (a user file may reuse a *built-in* id: see checkRuleSet).
  */
-export function checkRuleFiles(paths: readonly string[], loaded: readonly CompiledRule[] = []): RuleFileResult[] {
+export function checkRuleFiles(paths: readonly string[]): RuleFileResult[] {
   const results: RuleFileResult[] = [];
-  // Rules already in the set (the built-in ones) own their ids: a file reusing one fails.
-  const firstSeen = new Map<string, string>(loaded.map((rule) => [rule.id, rule.source]));
+  const firstSeen = new Map<string, string>();
   for (const entry of paths) {
     let files: string[];
     try {
