@@ -119,7 +119,10 @@ export class Agent {
     const fanOut = createAlertFanOut({
       store,
       sinks,
-      throttle: config.throttle ? { mergeIntervalMs: config.mergeIntervalSeconds * 1000 } : false,
+      throttle: config.throttle
+        ? { mergeIntervalMs: config.mergeIntervalSeconds * 1000, maxKeys: config.throttleMaxKeys, trustedParents: config.emondPaths }
+        : false,
+      maxAlertBytes: config.maxAlertKB * 1024,
       log,
     });
     const metrics = new AgentMetrics();

@@ -15,7 +15,11 @@ export interface AlertDocument extends Omit<ExecEvent, 'event'> {
     created: string;
     severity: number;
     risk_score: number;
+    /** The alert's stable id, the same as `kibana.alert.uuid` and the store's `alerts.uuid`. */
+    id?: string;
   };
+  /** Kibana's alert id field, so a SIEM deduplicates an alert sent twice (see src/alerts/alert-id.ts). */
+  kibana?: { alert: { uuid: string } };
   rule: {
     id: string;
     name: string;
@@ -32,5 +36,19 @@ export interface AlertDocument extends Omit<ExecEvent, 'event'> {
   emondguard: {
     /** Identical alerts merged into this one within the merge interval (1 = none). */
     count?: number;
+    /** Stored, but not sent to the unified log and NDJSON: its throttle key was over max_signals. */
+    notification_held_back?: boolean;
+    /** Fields cut to keep the stored alert under the byte cap (src/alerts/alert-cap.ts). */
+    truncated?: TruncatedField[];
   };
+}
+
+/** One field cut by the alert byte cap: what it was before. */
+export interface TruncatedField {
+  /** Dotted ECS path, e.g. `process.args` or `process.command_line`. */
+  field: string;
+  /** Its size in UTF-8 bytes before the cut (for `process.args`, all elements together). */
+  original_bytes: number;
+  /** `process.args` only: how many elements it had. */
+  original_count?: number;
 }

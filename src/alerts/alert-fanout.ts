@@ -8,12 +8,15 @@ import { AlertWriter, type AlertWriterOptions, type AlertWriterStats, type Pendi
 import type { AlertSink } from './sinks/alert-sink.js';
 import { SinkDelivery, type SinkDeliveryOptions, type SinkDeliveryStats } from './sinks/sink-delivery.js';
 import type { StoredAlert } from './stored-alert.js';
-import { Throttle, alertTime, type ThrottleCounts, type ThrottleDecision, type ThrottleOptions } from './throttle.js';
+import { Throttle, alertTime, type ThrottleCounts, type ThrottleOptions } from './throttle.js';
+import { DEFAULT_MAX_ALERT_BYTES, capAlert } from './alert-cap.js';
 
 /**
- * Where every alert goes: throttling, then the SQLite store (committed first, batched), then —
- * only once committed — every other sink, each with its own retrying delivery. A failing sink
- * is reported and retried and never affects the store or the other sinks.
+ * Where every alert goes: the byte cap, the throttle, then the SQLite store (committed first,
+ * batched) — every alert is stored — then, only once committed, every other sink, each with its
+ * own retrying delivery. The throttle decides only what those notification sinks get: an alert
+ * whose notification it held back is in the store (counted on its row) and not in the sinks. A
+ * failing sink is reported and retried and never affects the store or the other sinks.
  */
 
 export type AlertRule = Pick<RuleMetadata, 'id' | 'name' | 'max_signals' | 'interval'> &
@@ -27,26 +30,38 @@ export interface AlertFanOutOptions {
   writer?: Pick<AlertWriterOptions, 'maxBatch' | 'maxPending' | 'retryDelayMs' | 'maxRetryDelayMs'>;
   delivery?: Pick<SinkDeliveryOptions, 'maxQueue' | 'maxBatch' | 'retryDelayMs' | 'maxRetryDelayMs'>;
   log?: AgentLog;
+  /** Byte cap per alert (see capAlert); default DEFAULT_MAX_ALERT_BYTES. */
+  maxAlertBytes?: number;
   /** Called after each commit with the alerts now in the store (before the other sinks get them). */
   onCommitted?: (alerts: readonly StoredAlert[]) => void;
 }
 
 export interface AlertFanOutStats {
+  /** Cumulative: kept (rows), merged, held back from the notification sinks, keys aggregated. */
   throttle: ThrottleCounts;
+  /** Alerts cut by the byte cap (cumulative). */
+  truncatedAlerts: number;
   store: AlertWriterStats;
   sinks: SinkDeliveryStats[];
 }
 
-export type SubmitResult = ThrottleDecision<PendingAlert>['action'];
+/**
+ * What was done with an alert: `keep` stored and notified, `merge` folded into an identical stored
+ * one, `suppress` stored with its notification held back (never: not stored).
+ */
+export type SubmitResult = 'keep' | 'merge' | 'suppress';
 
 export class AlertFanOut {
   private readonly throttle: Throttle<PendingAlert> | undefined;
   private readonly writer: AlertWriter;
   private readonly deliveries: SinkDelivery[];
   private readonly log: AgentLog | undefined;
+  private readonly maxAlertBytes: number;
+  private truncatedAlerts = 0;
 
   constructor(options: AlertFanOutOptions) {
     this.log = options.log;
+    this.maxAlertBytes = options.maxAlertBytes ?? DEFAULT_MAX_ALERT_BYTES;
     this.throttle =
       options.throttle === false ? undefined : options.throttle instanceof Throttle ? options.throttle : new Throttle(options.throttle);
     this.deliveries = (options.sinks ?? []).map(
@@ -67,7 +82,7 @@ export class AlertFanOut {
       ...(throttle ? { takeSummaries: () => throttle.takeSummaries() } : {}),
       onCommitted: (alerts) => {
         options.onCommitted?.(alerts);
-        for (const delivery of this.deliveries) delivery.deliver(alerts);
+        this.notify(alerts);
       },
       onError: (error, pending) =>
         this.log?.error('could not commit alerts to the database; keeping them and retrying', {
@@ -78,22 +93,35 @@ export class AlertFanOut {
         this.log?.error('the alert database has failed for too long; sending alerts on without storing them', {
           alerts: alerts.length,
         });
-        for (const delivery of this.deliveries) delivery.deliver(alerts);
+        this.notify(alerts);
       },
     });
+  }
+
+  /** Hands the alerts whose notification was not held back to every notification sink. */
+  private notify(alerts: readonly StoredAlert[]): void {
+    const notified = alerts.every((a) => a.notify !== false) ? alerts : alerts.filter((a) => a.notify !== false);
+    if (notified.length === 0) return;
+    for (const delivery of this.deliveries) delivery.deliver(notified);
   }
 
   /** Throttles one alert and queues what is kept for the store; returns what was done with it. */
   submit(document: AlertDocument, rule: AlertRule): SubmitResult {
     const context = ruleContext(rule);
+    if (capAlert(document, this.maxAlertBytes).length > 0) this.truncatedAlerts += 1;
     if (!this.throttle) {
       this.writer.add({ document, context });
       return 'keep';
     }
-    const decision = this.throttle.decide(document, rule, () => this.writer.add({ document, context }));
-    if (decision.action === 'merge') this.writer.merge(decision.handle, alertTime(document));
-    else if (decision.action === 'suppress') this.writer.requestFlush();
-    return decision.action;
+    const decision = this.throttle.decide(document, rule, (notified, trustedParent) => {
+      if (!notified) document.emondguard = { ...document.emondguard, notification_held_back: true };
+      return this.writer.add({ document, context, notified, trustedParent });
+    });
+    if (decision.action === 'merge') {
+      this.writer.merge(decision.handle, alertTime(document));
+      return 'merge';
+    }
+    return decision.notify ? 'keep' : 'suppress';
   }
 
   /** Records an agent event (start, stop, drops…) with the next commit. */
@@ -127,7 +155,8 @@ export class AlertFanOut {
 
   stats(): AlertFanOutStats {
     return {
-      throttle: this.throttle?.counts() ?? { kept: this.writer.stats().committedAlerts, merged: 0, suppressed: 0 },
+      throttle: this.throttle?.counts() ?? { kept: this.writer.stats().committedAlerts, merged: 0, heldBack: 0, keysAggregated: 0, keys: 0 },
+      truncatedAlerts: this.truncatedAlerts,
       store: this.writer.stats(),
       sinks: this.deliveries.map((d) => d.stats()),
     };

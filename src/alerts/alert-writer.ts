@@ -1,5 +1,6 @@
 import type { AgentEventInput } from '../storage/agent-events.js';
 import type { AlertStore, MergeUpdate, NewAlert, SuppressionDelta } from '../storage/alert-store.js';
+import { ensureAlertId } from './alert-id.js';
 import type { StoredAlert } from './stored-alert.js';
 
 /**
@@ -10,9 +11,13 @@ import type { StoredAlert } from './stored-alert.js';
  * retries with backoff; nothing is dropped while the backlog is under `maxPending`.
  */
 
-/** A kept alert: queued until committed, then known by its row id. Duplicates merge into it. */
+/**
+ * A kept alert: queued until committed, then known by its row id. Duplicates merge into it. Once
+ * committed the document is let go (the throttle remembers up to maxTrackedAlerts handles, and
+ * those must not pin that many attacker-sized documents in memory).
+ */
 export interface PendingAlert {
-  alert: NewAlert & { count: number };
+  alert: (NewAlert & { count: number }) | undefined;
   id?: number;
 }
 
@@ -68,6 +73,7 @@ export class AlertWriter {
 
   /** Queues a new alert; returns the handle identical alerts merge into. */
   add(alert: NewAlert): PendingAlert {
+    ensureAlertId(alert.document);
     const pending: PendingAlert = { alert: { ...alert, count: alert.count ?? 1 } };
     this.queue.push(pending);
     if (this.queue.length >= this.options.maxBatch && this.failedAttempts === 0) this.flush();
@@ -78,7 +84,7 @@ export class AlertWriter {
 
   /** Folds one identical alert seen at `at` into `into`. */
   merge(into: PendingAlert, at: number): void {
-    if (into.id === undefined) {
+    if (into.id === undefined && into.alert) {
       // Not written yet: the insert carries the count.
       into.alert.count += 1;
       into.alert.lastSeen = Math.max(into.alert.lastSeen ?? 0, at);
@@ -115,7 +121,7 @@ export class AlertWriter {
     let ids: number[];
     try {
       ids = this.store.commit({
-        alerts: batch.map((p) => p.alert),
+        alerts: batch.map((p) => p.alert as NewAlert),
         merges,
         suppressions: this.summaries,
         events: this.events,
@@ -133,7 +139,9 @@ export class AlertWriter {
     this.summaries = [];
     const stored: StoredAlert[] = batch.map((pending, i) => {
       pending.id = ids[i] as number;
-      return { id: pending.id, document: pending.alert.document };
+      const { document, notified } = pending.alert as NewAlert;
+      pending.alert = undefined;
+      return { id: pending.id, document, notify: notified !== false };
     });
     this.counters.commits += 1;
     this.counters.committedAlerts += stored.length;
@@ -191,6 +199,8 @@ export class AlertWriter {
     if (excess <= 0) return;
     const shed = this.queue.splice(0, excess);
     this.counters.unstoredAlerts += shed.length;
-    this.options.onUnstored?.(shed.map((p) => ({ id: null, document: p.alert.document })));
+    this.options.onUnstored?.(
+      shed.map((p) => ({ id: null, document: (p.alert as NewAlert).document, notify: (p.alert as NewAlert).notified !== false })),
+    );
   }
 }

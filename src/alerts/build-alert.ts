@@ -1,6 +1,7 @@
 import type { ExecEvent } from '../events/exec-event.js';
 import type { CompiledRule, Severity } from '../rules/rule.js';
 import type { AlertDocument } from './alert-document.js';
+import { ensureAlertId } from './alert-id.js';
 
 /**
  * ECS `event.severity` is a number. Elastic Security scores its four severity levels 21, 47, 73
@@ -42,6 +43,7 @@ export function buildAlert(rule: CompiledRule, event: ExecEvent, now: Date = new
     emondguard: {},
   };
   if (copy.group !== undefined) alert.group = copy.group;
+  ensureAlertId(alert);
   return alert;
 }
 

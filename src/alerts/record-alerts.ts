@@ -28,12 +28,12 @@ export interface AlertRecorderOptions {
 
 export interface RecordSummary {
   dbPath: string;
-  /** Alerts stored as new rows. */
+  /** Alerts stored as new rows (every alert that was not merged: held-back ones too). */
   kept: number;
   /** Identical alerts folded into a stored one. */
   merged: number;
-  /** Alerts not stored because their rule hit max_signals in a window (counted in the summaries). */
-  suppressed: number;
+  /** Alerts stored with their notification held back: their throttle key hit max_signals in a window. */
+  heldBack: number;
   /** Row ids of the first and last alert stored, to point `alerts list`/`show` at them. */
   firstId: number | null;
   lastId: number | null;
@@ -90,7 +90,7 @@ export function openAlertRecorder(options: AlertRecorderOptions = {}): AlertReco
         dbPath,
         kept: throttle.kept,
         merged: throttle.merged,
-        suppressed: throttle.suppressed,
+        heldBack: throttle.heldBack,
         firstId,
         lastId,
         quarantinedTo: store.quarantined?.movedTo ?? null,

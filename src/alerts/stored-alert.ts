@@ -8,4 +8,9 @@ import type { AlertDocument } from './alert-document.js';
 export interface StoredAlert {
   id: number | null;
   document: AlertDocument;
+  /**
+   * False when the throttle held its notification back (its key was over max_signals): the store
+   * has it, the notification sinks (unified log, NDJSON) do not get it. Absent means true.
+   */
+  notify?: boolean;
 }

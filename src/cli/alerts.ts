@@ -38,7 +38,7 @@ export function registerAlertsCommand(program: Command): void {
     .option('--format <format>', `output: ${EXPORT_FORMATS.join(', ')}`, choice(EXPORT_FORMATS), 'ecs-ndjson')
     .action(async (flags) => (await import('./alerts/export.js')).runExport(flags));
 
-  addDbOption(alerts.command('stats').description('alerts per rule and day, merged and suppressed counts, drops'))
+  addDbOption(alerts.command('stats').description('alerts per rule and day, merged and held-back (not notified) counts, drops'))
     .option('--since <time>', 'from: a duration before now or an ISO date/time (UTC)', (v) => parseTimeBound(v))
     .option('--until <time>', 'to: a duration before now or an ISO date/time (UTC)', (v) => parseTimeBound(v))
     .option('--format <format>', `output: ${STATS_FORMATS.join(', ')}`, choice(STATS_FORMATS), 'table')

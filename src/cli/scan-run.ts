@@ -99,7 +99,7 @@ async function openScanRecorder(dbPath: string, rules: readonly CompiledRule[]) 
 function formatStored(summary: RecordSummary): string {
   const lines = [
     `stored in ${summary.dbPath}: ${summary.kept} new alert(s), ${summary.merged} merged into identical ones, ` +
-      `${summary.suppressed} suppressed by max_signals`,
+      `${summary.heldBack} over max_signals (stored, notifications held back)`,
   ];
   if (summary.quarantinedTo) lines.push(`the database was corrupt: moved aside to ${summary.quarantinedTo}, a new one was started`);
   lines.push(`review them: ${commandName()} alerts list --db ${shellQuoted(summary.dbPath)}`);

@@ -146,13 +146,27 @@ export const CONFIG_KEYS = {
   throttle: key({
     kind: boolean,
     default: true,
-    description: "Keep at most each rule's max_signals alerts per interval window; the rest are counted, not stored.",
+    description:
+      "Notify (unified log, NDJSON) at most max_signals alerts per rule, parent executable and child executable per interval window; the rest are stored and counted, not sent. emondPaths parents are never held back.",
     reloadable: false,
   }),
   mergeIntervalSeconds: key({
     kind: integer(0, 86_400, 'seconds'),
     default: 60,
     description: 'Identical alerts (same parent, executable and args) within this interval merge into one with a count; 0 turns merging off.',
+    reloadable: false,
+  }),
+  throttleMaxKeys: key({
+    kind: integer(16, 1_000_000, 'keys'),
+    default: 4096,
+    description:
+      'Throttle keys (rule, parent executable, child executable) tracked at once; past it, new keys share one budget per rule (counted as aggregated).',
+    reloadable: false,
+  }),
+  maxAlertKB: key({
+    kind: integer(4, 10_240, 'KB'),
+    default: 64,
+    description: 'Byte cap per stored alert: argv and long fields past it are cut with a marker, their full size kept in emondguard.truncated.',
     reloadable: false,
   }),
   alertsNdjsonPath: key({

@@ -34,6 +34,8 @@ export interface ParentProcess {
   name?: string;
   executable?: string;
   start?: string;
+  /** The parent's code-signing identity, when the source or the process tree knows it. */
+  code_signature?: CodeSignature;
 }
 
 export interface CodeSignature {

@@ -19,6 +19,9 @@ export interface ProcessRecord {
   image: 'fork' | 'exec' | 'snapshot' | 'forker';
   /** The tree's event tick at the process's exit; undefined while it runs. */
   exitedAt: number | undefined;
+  /** The image's code-signing identity, when the event that recorded it carried one. */
+  signingId?: string | undefined;
+  teamId?: string | undefined;
   /** The tick at which the record last moved to the most-recent end (see ProcessTree.touch). */
   touchedAt: number;
 }

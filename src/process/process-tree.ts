@@ -121,6 +121,7 @@ export class ProcessTree {
         if (record !== undefined && (parent.executable === undefined || parent.executable === record.executable)) {
           parent.entity_id = record.entityId;
           if (parent.start === undefined && record.start !== undefined) parent.start = record.start;
+          if (parent.code_signature === undefined) fillSignature(parent, record);
         }
       }
       return;
@@ -255,6 +256,8 @@ export class ProcessTree {
   private store(record: ProcessRecord): void {
     record.executable = this.strings.own(record.executable);
     record.name = this.strings.own(record.name);
+    if (record.signingId !== undefined) record.signingId = this.strings.own(record.signingId);
+    if (record.teamId !== undefined) record.teamId = this.strings.own(record.teamId);
     this.records.delete(record.pid);
     this.records.set(record.pid, record);
     if (this.records.size > this.capacity) {
@@ -280,7 +283,10 @@ export class ProcessTree {
 
 function recordOf(event: ExecEvent, image: 'fork' | 'exec', tick: number): ProcessRecord {
   const { process } = event;
+  const signature = process.code_signature;
   return {
+    signingId: signature?.signing_id,
+    teamId: signature?.team_id,
     pid: process.pid,
     pidversion: event.es.pidversion,
     executable: process.executable,
@@ -299,4 +305,13 @@ function fillParent(parent: ParentProcess, record: ProcessRecord): void {
   parent.executable = record.executable;
   parent.entity_id = record.entityId;
   if (record.start !== undefined) parent.start = record.start;
+  fillSignature(parent, record);
+}
+
+/** The parent's signing identity, so an alert shows a fake emond for what it is (ad hoc, no team). */
+function fillSignature(parent: ParentProcess, record: ProcessRecord): void {
+  if (record.signingId === undefined && record.teamId === undefined) return;
+  parent.code_signature = { exists: true };
+  if (record.signingId !== undefined) parent.code_signature.signing_id = record.signingId;
+  if (record.teamId !== undefined) parent.code_signature.team_id = record.teamId;
 }

@@ -16,6 +16,10 @@ export interface NewAlert {
   count?: number;
   /** When the last of those happened, ms since the epoch. */
   lastSeen?: number;
+  /** False when the throttle held its notification back (default true). */
+  notified?: boolean;
+  /** Its parent is a trusted emond path: pruned last (default false). */
+  trustedParent?: boolean;
 }
 
 /** Rows per multi-row INSERT (the store benchmark's profile: about 2 µs less per row than one by one). */
@@ -73,7 +77,7 @@ export class AlertInserts {
 
   private pushValues(values: unknown[], alert: NewAlert): void {
     const ruleRef = this.ruleRef(alert.document, alert.context);
-    pushInsertValues(values, alert.document, ruleRef, alert.count ?? 1, alert.lastSeen ?? null, this.now());
+    pushInsertValues(values, alert, ruleRef, this.now());
   }
 
   private ruleRef(document: AlertDocument, context: RuleContext | undefined): number {
@@ -110,8 +114,8 @@ export class AlertInserts {
 
 /** An INSERT of `rows` alerts, values in pushInsertValues' order. */
 function insertSql(rows: number): string {
-  const row = '(?, ?, ?, ?, ?, ?)';
-  return `INSERT INTO alerts (timestamp, created, rule_ref, count, last_seen, document) VALUES ${Array(rows).fill(row).join(', ')}`;
+  const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  return `INSERT INTO alerts (timestamp, created, rule_ref, count, last_seen, uuid, notifications_held_back, prune_rank, document) VALUES ${Array(rows).fill(row).join(', ')}`;
 }
 
 // A rule block seen again keeps its row; a guide or references learnt later fill in what was missing.

@@ -73,14 +73,15 @@ export class AlertReader {
 
   /** The full ECS documents of the matching alerts, streamed (export can cover millions). */
   *documents(filter: AlertFilter = {}): Generator<{ id: number; document: AlertDocument }> {
-    const query = selectQuery('a.id, a.document, a.count, r.ecs', filter);
+    const query = selectQuery('a.id, a.uuid, a.document, a.count, r.ecs', filter);
     const rows = this.statement(query.sql).iterate(...query.params) as IterableIterator<{
       id: number;
+      uuid: string | null;
       document: string;
       count: number;
       ecs: string;
     }>;
-    for (const row of rows) yield { id: row.id, document: toDocument(parseStored(row.document), row.ecs, row.count) };
+    for (const row of rows) yield { id: row.id, document: toDocument(parseStored(row.document), row.ecs, row.count, row.uuid) };
   }
 
   get(id: number): AlertDetail | undefined {
@@ -94,7 +95,7 @@ export class AlertReader {
     if (query !== null) context.query = query;
     if (source !== null) context.source = source;
     const stored = parseStored(row.document);
-    return { ...toSummary(summary, stored), document: toDocument(stored, ecs, row.count), rule_context: context, status_history: this.statusHistory(id) };
+    return { ...toSummary(summary, stored), document: toDocument(stored, ecs, row.count, row.uuid), rule_context: context, status_history: this.statusHistory(id) };
   }
 
   private statusHistory(id: number): StatusChangeRecord[] {

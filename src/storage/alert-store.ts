@@ -114,7 +114,7 @@ export class AlertStore extends AlertReader {
   commit(batch: WriteBatch): number[] {
     const write = this.db.transaction((b: WriteBatch): number[] => {
       const ids = this.inserts.insert(b.alerts ?? []);
-      for (const merge of b.merges ?? []) this.statement(MERGE_SQL).run(merge.add, merge.lastSeen, merge.id);
+      for (const merge of b.merges ?? []) this.statement(MERGE_SQL).run({ id: merge.id, add: merge.add, lastSeen: merge.lastSeen });
       for (const delta of b.suppressions ?? []) this.statement(SUPPRESSION_SQL).run(delta);
       for (const event of b.events ?? []) this.insertAgentEvent(event);
       return ids;
@@ -212,7 +212,10 @@ export class AlertStore extends AlertReader {
 
 }
 
-const MERGE_SQL = 'UPDATE alerts SET count = count + ?, last_seen = max(coalesce(last_seen, 0), ?) WHERE id = ?';
+// A repeat merged into an alert whose notification was held back is held back with it.
+const MERGE_SQL = `UPDATE alerts SET count = count + @add, last_seen = max(coalesce(last_seen, 0), @lastSeen),
+  notifications_held_back = notifications_held_back + CASE WHEN notifications_held_back > 0 THEN @add ELSE 0 END
+  WHERE id = @id`;
 
 const SUPPRESSION_SQL = `INSERT INTO suppressions (rule_id, rule_name, window_start, window_end, emitted, merged, suppressed)
   VALUES (@ruleId, @ruleName, @windowStart, @windowEnd, @emitted, @merged, @suppressed)

@@ -166,6 +166,27 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT id, status, status_by, coalesce(status_at, created), status_note FROM alerts WHERE status != 'open';
     `,
   },
+  {
+    version: 6,
+    description: 'alert ids, notifications held back by the throttle, pruning rank',
+    sql: `
+      -- A stable random id per alert (a version-4 UUID), the same as kibana.alert.uuid and event.id
+      -- in its NDJSON and unified-log copies, so a SIEM deduplicates re-sent alerts. Rows stored
+      -- before this version get one here.
+      ALTER TABLE alerts ADD COLUMN uuid TEXT;
+      UPDATE alerts SET uuid = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' ||
+        substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) ||
+        substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)));
+      -- Every alert is stored now; the throttle only holds back notifications (unified log, NDJSON).
+      -- How many of this row's occurrences were held back (0: it was notified).
+      ALTER TABLE alerts ADD COLUMN notifications_held_back INTEGER NOT NULL DEFAULT 0;
+      -- Size-cap pruning order, lowest first: 0 held back, 1 ordinary, 2 parent is a trusted emond.
+      ALTER TABLE alerts ADD COLUMN prune_rank INTEGER NOT NULL DEFAULT 1;
+      -- Partial: ordinary rows (nearly all) are found in time order through alerts_by_time, so most
+      -- inserts never touch this index.
+      CREATE INDEX alerts_by_prune_rank ON alerts(prune_rank, timestamp) WHERE prune_rank != 1;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS.length;

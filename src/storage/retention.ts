@@ -5,7 +5,10 @@ import type { AgentConfig } from '../config/keys.js';
 export interface RetentionPolicy {
   /** Alerts, summaries and agent events older than this many days are removed. */
   maxAgeDays?: number;
-  /** The database's size cap in bytes: the oldest alerts go until the data fits. */
+  /**
+   * The database's size cap in bytes: alerts go until the data fits, least important first —
+   * held-back repeats, resolved alerts, then the oldest of the rest (see PRUNE_TIERS).
+   */
   maxBytes?: number;
 }
 
@@ -80,24 +83,51 @@ function deleteInSlices(db: Database.Database, sql: string, cutoff: number): num
   }
 }
 
-/** Removes the oldest alerts until the live data fits `maxBytes` (or no alert is left). */
+/**
+ * What size-cap pruning removes, least important first. Each tier goes oldest first; the next
+ * tier is touched only once the previous one is empty. The newest open alert of each rule is
+ * spared by every tier but the last, so it goes only when nothing older or larger is left.
+ */
+const PRUNE_TIERS: ReadonlyArray<{ name: string; where: string }> = [
+  // The flood past a throttle key's max_signals: stored, counted, never notified.
+  // (`prune_rank != 1` repeats the partial index's condition, which is how SQLite picks it.)
+  { name: 'held back', where: 'prune_rank != 1 AND prune_rank = 0' },
+  { name: 'resolved', where: "status = 'resolved'" },
+  { name: 'ordinary', where: 'prune_rank = 1' },
+  // Alerts whose parent is a trusted emond path (config emondPaths): the real thing.
+  { name: 'trusted parent', where: 'prune_rank != 1 AND prune_rank = 2' },
+  { name: 'newest open per rule', where: '1' },
+];
+
+/** Ids of the newest open alert of every rule (by rule_id, across rule versions). */
+const NEWEST_OPEN_SQL = `SELECT max(a.id) FROM alerts a JOIN rules r ON r.id = a.rule_ref
+  WHERE a.status = 'open' GROUP BY r.rule_id`;
+
+/** Removes alerts, least important first (PRUNE_TIERS), until the live data fits `maxBytes`. */
 function shrinkTo(db: Database.Database, maxBytes: number): number {
   const countAlerts = db.prepare('SELECT count(*) FROM alerts').pluck();
-  const deleteOldest = db.prepare(
-    'DELETE FROM alerts WHERE id IN (SELECT id FROM alerts ORDER BY timestamp ASC, id ASC LIMIT ?)',
-  );
+  const spared = JSON.stringify(db.prepare(NEWEST_OPEN_SQL).pluck().all());
   let removed = 0;
-  for (let round = 0; round < 100; round++) {
-    const used = usedBytes(db);
-    if (used <= maxBytes) break;
-    const rows = countAlerts.get() as number;
-    if (rows === 0) break;
-    // Aim a little below the cap, from the average row size, so the loop ends in a round or two
-    // and the next few alerts do not push the file straight back over.
-    const perRow = used / rows;
-    const excess = used - maxBytes * 0.95;
-    const toDelete = Math.min(rows, Math.max(1, Math.ceil(excess / perRow)));
-    removed += deleteOldest.run(Math.min(toDelete, SLICE_ROWS * 20)).changes;
+  for (const [index, tier] of PRUNE_TIERS.entries()) {
+    const last = index === PRUNE_TIERS.length - 1;
+    const sparing = last ? '' : 'AND id NOT IN (SELECT value FROM json_each(?))';
+    const deleteOldest = db.prepare(
+      `DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE ${tier.where} ${sparing} ORDER BY timestamp ASC, id ASC LIMIT ?)`,
+    );
+    for (let round = 0; round < 100; round++) {
+      const used = usedBytes(db);
+      if (used <= maxBytes) return removed;
+      const rows = countAlerts.get() as number;
+      if (rows === 0) return removed;
+      // Aim a little below the cap, from the average row size, so the loop ends in a round or two
+      // and the next few alerts do not push the file straight back over.
+      const perRow = used / rows;
+      const excess = used - maxBytes * 0.95;
+      const toDelete = Math.min(rows, Math.max(1, Math.ceil(excess / perRow)), SLICE_ROWS * 20);
+      const changes = (last ? deleteOldest.run(toDelete) : deleteOldest.run(spared, toDelete)).changes;
+      removed += changes;
+      if (changes === 0) break;
+    }
   }
   return removed;
 }

@@ -7,10 +7,14 @@ import type { AlertSink } from '../../src/alerts/sinks/alert-sink.js';
 import { NdjsonFileSink } from '../../src/alerts/sinks/ndjson-file-sink.js';
 import { UnifiedLogAlertSink } from '../../src/alerts/sinks/unified-log-sink.js';
 import type { StoredAlert } from '../../src/alerts/stored-alert.js';
+import type { AlertDocument } from '../../src/alerts/alert-document.js';
 import { AlertStore } from '../../src/storage/alert-store.js';
 import { makeAlert, testRule } from '../helpers/alerts.js';
 import { tempDbPath, tempDir } from '../helpers/store.js';
 import { RecordingUnifiedLog } from '../helpers/unified-log.js';
+
+/** A masquerading emond in a user's home. */
+const FAKE = '/Users/x/.cache/emond';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -61,30 +65,98 @@ describe('alert fan-out', () => {
     store.close();
   });
 
-  it('throttles: merged duplicates raise the stored count, suppressed alerts land in a summary row', async () => {
+  it('throttles: merged duplicates raise the stored count, held-back alerts are stored, counted and not notified', async () => {
     const store = AlertStore.open(tempDbPath());
-    const fanOut = createAlertFanOut({ store, throttle: { mergeIntervalMs: 60_000 } });
+    const sent: StoredAlert[] = [];
+    const fanOut = createAlertFanOut({ store, throttle: { mergeIntervalMs: 60_000 }, sinks: [{ name: 'probe', write: (a) => void sent.push(...a) }] });
     const rule = testRule({ max_signals: 2 });
     const t = (s: number): string => new Date(Date.parse('2025-08-07T13:00:00Z') + s * 1000).toISOString();
+    const alert = (s: number, args?: string[]) => makeAlert({ rule, time: t(s), parentExecutable: FAKE, ...(args ? { args } : {}) });
     const results = [
-      fanOut.submit(makeAlert({ rule, time: t(0) }), rule),
-      fanOut.submit(makeAlert({ rule, time: t(1) }), rule), // merged before the first is committed
+      fanOut.submit(alert(0), rule),
+      fanOut.submit(alert(1), rule), // merged before the first is committed
     ];
     await nextTurn();
-    results.push(fanOut.submit(makeAlert({ rule, time: t(2) }), rule)); // merged after it is committed
-    results.push(fanOut.submit(makeAlert({ rule, time: t(3), args: ['other'] }), rule));
-    results.push(fanOut.submit(makeAlert({ rule, time: t(4), args: ['third'] }), rule));
-    results.push(fanOut.submit(makeAlert({ rule, time: t(5), args: ['fourth'] }), rule));
+    results.push(fanOut.submit(alert(2), rule)); // merged after it is committed
+    results.push(fanOut.submit(alert(3, ['other']), rule));
+    results.push(fanOut.submit(alert(4, ['third']), rule));
+    results.push(fanOut.submit(alert(5, ['fourth']), rule));
+    results.push(fanOut.submit(alert(6, ['fourth']), rule)); // merged into a held-back one: held back too
     await fanOut.close();
-    expect(results).toEqual(['keep', 'merge', 'merge', 'keep', 'suppress', 'suppress']);
-    const [newest, oldest] = store.list();
-    expect(oldest).toMatchObject({ count: 3, last_seen: t(2) });
-    expect(newest).toMatchObject({ count: 1 });
-    expect(store.suppressions()).toEqual([
-      expect.objectContaining({ rule_id: rule.id, window_start: '2025-08-07T13:00:00.000Z', emitted: 2, merged: 2, suppressed: 2 }),
+    expect(results).toEqual(['keep', 'merge', 'merge', 'keep', 'suppress', 'suppress', 'merge']);
+    // Every alert is in the store; the notification sinks got the first two keys' worth only.
+    const rows = store.list({ order: 'oldest' });
+    expect(rows.map((r) => [r.process.args.at(-1), r.count, r.notifications_held_back])).toEqual([
+      ['http://203.0.113.7/payload.sh', 3, 0],
+      ['other', 1, 0],
+      ['third', 1, 1],
+      ['fourth', 2, 2],
     ]);
-    expect(store.stats().totals).toMatchObject({ alerts: 2, merged: 2, suppressed: 2 });
+    expect(sent.map((a) => a.document.process.args.at(-1))).toEqual(['http://203.0.113.7/payload.sh', 'other']);
+    expect(store.get(rows[2]?.id as number)?.document.emondguard.notification_held_back).toBe(true);
+    expect(store.suppressions()).toEqual([
+      expect.objectContaining({ rule_id: rule.id, window_start: '2025-08-07T13:00:00.000Z', emitted: 2, merged: 3, suppressed: 2 }),
+    ]);
+    expect(store.stats().totals).toMatchObject({ alerts: 4, merged: 3, suppressed: 2 });
+    expect(fanOut.stats().throttle).toMatchObject({ kept: 4, merged: 3, heldBack: 2 });
     store.close();
+  });
+
+  describe('a decoy flood from a fake emond', () => {
+    /** The agent's notification sinks: NDJSON file and (simulated) unified log. */
+    function agentSinks() {
+      const ndjson = path.join(tempDir(), 'alerts.ndjson');
+      const unifiedLog = new RecordingUnifiedLog();
+      return {
+        sinks: [new NdjsonFileSink({ path: ndjson }), new UnifiedLogAlertSink(unifiedLog)],
+        ndjsonLines: () => fs.readFileSync(ndjson, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AlertDocument),
+        unifiedLog,
+      };
+    }
+    const rule = testRule({ max_signals: 100 });
+    const t = (ms: number): string => new Date(Date.parse('2025-08-07T13:00:00Z') + ms).toISOString();
+    const real = (): AlertDocument => makeAlert({ rule, time: t(5000), pid: 9999, args: ['sh', '-c', 'the real one'], parentExecutable: '/sbin/emond' });
+
+    async function expectRealEverywhere(store: AlertStore, out: ReturnType<typeof agentSinks>): Promise<void> {
+      const [stored] = store.list({ rules: [rule.id] }).filter((a) => a.process.pid === 9999);
+      expect(stored).toMatchObject({ notifications_held_back: 0, process: { parent: { executable: '/sbin/emond' } } });
+      const line = out.ndjsonLines().find((d) => d.process.pid === 9999);
+      expect(line?.kibana?.alert.uuid).toBe(stored?.uuid);
+      expect(line?.event.id).toBe(stored?.uuid);
+      const logged = out.unifiedLog.records.filter((r) => r.message.includes('9999'));
+      expect(logged).toHaveLength(1);
+      expect(logged[0]?.message).toContain(stored?.uuid as string);
+    }
+
+    it('100 alerts from /Users/x/.cache/emond, then the real one: it is in the database, the NDJSON and the unified log', async () => {
+      const store = AlertStore.open(tempDbPath());
+      const out = agentSinks();
+      const fanOut = createAlertFanOut({ store, sinks: out.sinks });
+      for (let i = 0; i < 100; i++) fanOut.submit(makeAlert({ rule, time: t(i), pid: 1000 + i, args: ['sh', String(i)], parentExecutable: FAKE }), rule);
+      expect(fanOut.submit(real(), rule)).toBe('keep');
+      expect(await fanOut.close()).toBe(true);
+      await expectRealEverywhere(store, out);
+      expect(store.count()).toBe(101);
+      store.close();
+    });
+
+    it('a flood of many distinct fake keys, then the real one: still everywhere, and the flood is counted', async () => {
+      const store = AlertStore.open(tempDbPath());
+      const out = agentSinks();
+      const fanOut = createAlertFanOut({ store, sinks: out.sinks, throttle: { maxKeys: 64 } });
+      for (let i = 0; i < 3000; i++) {
+        fanOut.submit(makeAlert({ rule, time: t(i), pid: 1000 + i, args: ['sh', String(i)], parentExecutable: `/Users/x/${i}/emond` }), rule);
+      }
+      expect(fanOut.submit(real(), rule)).toBe('keep');
+      expect(await fanOut.close()).toBe(true);
+      await expectRealEverywhere(store, out);
+      // Every alert stored; 64 fake keys of their own, the rest sharing one budget of 100. The
+      // real one takes no key: a trusted parent is never throttled.
+      expect(store.count()).toBe(3001);
+      expect(fanOut.stats().throttle).toMatchObject({ kept: 3001, keys: 64, keysAggregated: 3000 - 64, heldBack: 3000 - 64 - 100 });
+      expect(out.ndjsonLines()).toHaveLength(64 + 100 + 1);
+      store.close();
+    });
   });
 
   it('keeps a batch the database refused (locked) and commits it when the lock goes, losing nothing', async () => {

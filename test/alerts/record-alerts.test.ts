@@ -5,20 +5,36 @@ import { makeAlert, testRule } from '../helpers/alerts.js';
 import { tempDbPath } from '../helpers/store.js';
 
 describe('recording alerts (scan --db)', () => {
-  it('stores a stream of alerts with throttling and reports what it did', async () => {
+  it('stores every alert of a stream, merging repeats, and reports what it held back', async () => {
     const dbPath = tempDbPath();
     const rule = testRule({ max_signals: 2 });
+    const alert = (arg: string) => makeAlert({ rule, args: [arg], parentExecutable: '/tmp/emond' });
     async function* found() {
-      yield { alert: makeAlert({ rule, args: ['a'] }), rule };
-      yield { alert: makeAlert({ rule, args: ['a'] }), rule };
-      yield { alert: makeAlert({ rule, args: ['b'] }), rule };
-      yield { alert: makeAlert({ rule, args: ['c'] }), rule };
+      yield { alert: alert('a'), rule };
+      yield { alert: alert('a'), rule };
+      yield { alert: alert('b'), rule };
+      yield { alert: alert('c'), rule };
     }
     const summary = await recordAlerts(found(), { dbPath });
-    expect(summary).toEqual({ dbPath, kept: 2, merged: 1, suppressed: 1, firstId: 1, lastId: 2, quarantinedTo: null });
+    expect(summary).toEqual({ dbPath, kept: 3, merged: 1, heldBack: 1, firstId: 1, lastId: 3, quarantinedTo: null });
     const store = AlertStore.open(dbPath, { readonly: true });
-    expect(store.list({ order: 'oldest' }).map((a) => [a.process.args, a.count])).toEqual([[['a'], 2], [['b'], 1]]);
+    expect(store.list({ order: 'oldest' }).map((a) => [a.process.args, a.count, a.notifications_held_back])).toEqual([
+      [['a'], 2, 0],
+      [['b'], 1, 0],
+      [['c'], 1, 1],
+    ]);
     expect(store.get(1)?.rule_context.note).toContain('Triage');
+    store.close();
+  });
+
+  it('a retro-hunt of 254 distinct emond children stores all 254 (it used to keep max_signals and drop the rest)', async () => {
+    const dbPath = tempDbPath();
+    const rule = testRule({ max_signals: 100 });
+    const found = Array.from({ length: 254 }, (_, i) => ({ alert: makeAlert({ rule, pid: 1000 + i, args: ['sh', '-c', `job ${i}`] }), rule }));
+    const summary = await recordAlerts(found, { dbPath });
+    expect(summary).toMatchObject({ kept: 254, merged: 0, heldBack: 0 });
+    const store = AlertStore.open(dbPath, { readonly: true });
+    expect(store.count()).toBe(254);
     store.close();
   });
 

@@ -24,7 +24,7 @@ describe('recordAuditFindings', () => {
   it('stores every command action as an alert of the built-in rule, with where it was found', async () => {
     const db = path.join(fixtureTree(), 'alerts.db');
     const summary = await recordAuditFindings(auditEmond({ root: MALICIOUS }), { dbPath: db, hostName: 'mac-1' });
-    expect(summary).toMatchObject({ dbPath: db, found: 3, kept: 3, alreadyRecorded: 0, merged: 0, suppressed: 0 });
+    expect(summary).toMatchObject({ dbPath: db, found: 3, kept: 3, alreadyRecorded: 0, merged: 0, heldBack: 0 });
     const stored = storedDocuments(db);
     expect(stored).toHaveLength(3);
     for (const { document } of stored) {

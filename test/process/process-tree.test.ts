@@ -38,6 +38,8 @@ describe.each([
       executable: '/sbin/emond',
       entity_id: events[1]!.process.entity_id,
       ...(options.version! >= 3 ? { start: '2025-08-07T13:21:35.877422Z' } : {}),
+      // What emond's own exec said about its signature, so a fake emond shows for what it is.
+      code_signature: { exists: true, signing_id: 'com.apple.emond' },
     });
     expect(exec.es.parent_resolution).toBe('tree');
   });

@@ -123,7 +123,10 @@ describe('buildAlert', () => {
       created: '2025-08-07T14:00:00.000Z',
       severity: 47,
       risk_score: 47,
+      // The alert's stable id, also kibana.alert.uuid (and the store row's uuid).
+      id: alert.kibana?.alert.uuid,
     });
+    expect(alert.event.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(alert.rule).toEqual({
       id: EMOND_RULE_ID,
       name: 'Suspicious Emond Child Process',

@@ -28,7 +28,7 @@ describe('emondguard scan --db', () => {
     expect(scan.status).toBe(0);
     const printed = scan.stdout.trim().split('\n').map((l) => JSON.parse(l) as { process: { name: string } });
     expect(printed.map((a) => a.process.name)).toEqual(['sh', 'python3']);
-    expect(scan.stderr).toContain(`stored in ${db}: 2 new alert(s), 0 merged into identical ones, 0 suppressed by max_signals`);
+    expect(scan.stderr).toContain(`stored in ${db}: 2 new alert(s), 0 merged into identical ones, 0 over max_signals (stored, notifications held back)`);
     expect(scan.stderr).toContain(`emondguard alerts list --db '${dir}/hunt'\\''s.db'`);
 
     const listed = runCli(['alerts', 'list', '--db', db, '--since', '2000-01-01T00:00:00Z', '--format', 'json']);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { setAlertId } from '../../src/alerts/alert-id.js';
 import { AlertStore } from '../../src/storage/alert-store.js';
 import { EmondguardError } from '../../src/errors.js';
 import { makeAlert, testRule } from '../helpers/alerts.js';
@@ -22,6 +23,9 @@ describe('AlertStore', () => {
     const { store, ids } = seeded();
     const original = makeAlert({ time: '2025-08-07T10:00:00Z', pid: 1 });
     const detail = store.get(ids[0] as number);
+    // The store gave it an id (kibana.alert.uuid and event.id), the same as its row's.
+    expect(detail?.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    setAlertId(original, detail?.uuid as string);
     expect(detail?.document).toEqual(original);
     expect(detail?.rule_context).toEqual({ note: 'guide text', references: ['https://ref'] });
     expect(detail?.status).toBe('open');

@@ -23,7 +23,11 @@ export interface UnifiedLogSinkOptions {
   level?: UnifiedLogLevel;
 }
 
+/** Always logged first and public, whatever publicFields says: a SIEM deduplicates on it. */
+export const ALERT_ID_FIELDS: readonly string[] = ['kibana.alert.uuid', 'event.id'];
+
 export const DEFAULT_PUBLIC_ALERT_FIELDS: readonly string[] = [
+  ...ALERT_ID_FIELDS,
   'alert.id',
   'rule.name',
   'rule.id',
@@ -35,6 +39,8 @@ export const DEFAULT_PUBLIC_ALERT_FIELDS: readonly string[] = [
   'process.parent.name',
   'process.parent.pid',
   'process.parent.executable',
+  'process.parent.code_signature.signing_id',
+  'process.parent.code_signature.team_id',
   'host.name',
   'user.id',
 ];
@@ -56,7 +62,8 @@ export class UnifiedLogAlertSink implements AlertSink {
 
   constructor(writer: UnifiedLogWriter, options: UnifiedLogSinkOptions = {}) {
     this.writer = writer;
-    this.publicFields = options.publicFields ?? DEFAULT_PUBLIC_ALERT_FIELDS;
+    const publicFields = options.publicFields ?? DEFAULT_PUBLIC_ALERT_FIELDS;
+    this.publicFields = [...ALERT_ID_FIELDS.filter((f) => !publicFields.includes(f)), ...publicFields];
     this.privateFields = options.privateFields ?? DEFAULT_PRIVATE_ALERT_FIELDS;
     this.level = options.level ?? 'default';
   }

@@ -44,8 +44,14 @@ export function renderAlert(alert: AlertDetail, color: boolean): string {
     ['Process', `${p.name ?? '?'} (pid ${p.pid ?? '?'}) ${p.executable ?? ''}`.trim()],
     ['Command line', p.command_line],
     ['Parent', `${p.parent.name ?? '?'} (pid ${p.parent.pid ?? '?'}) ${p.parent.executable ?? ''}`.trim()],
+    ['Parent signed', parentSignature(alert)],
     ['User', alert.user.id === null ? null : `${alert.user.id}${alert.user.name ? ` (${alert.user.name})` : ''}`],
     ['Entity ids', `${p.entity_id ?? '?'} ← parent ${p.parent.entity_id ?? '?'}`],
+    ['Alert id', alert.uuid || null],
+    ['Notified', alert.notifications_held_back > 0
+      ? `no: held back (${alert.notifications_held_back}), its parent and program were over the rule's max_signals; stored only`
+      : null],
+    ['Truncated', alert.truncated.length === 0 ? null : alert.truncated.map(truncatedText).join('; ')],
     ['Rule', `${alert.rule.name} — ${alert.rule.id} v${alert.rule.version}${alert.rule_context.source ? ` (${alert.rule_context.source})` : ''}`],
   ];
   const heading = (text: string): string => `\n${paint(text, 'bold', color)}`;
@@ -62,6 +68,18 @@ export function renderAlert(alert: AlertDetail, color: boolean): string {
   lines.push(printableLines(alert.rule_context.note?.trim() || '  (the rule has no investigation guide)'));
   lines.push(heading('ECS document'), printableJson(alert.document));
   return `${lines.join('\n')}\n`;
+}
+
+/** A fake emond shows here: ad hoc signed (a signing id but no team) or not known at all. */
+function parentSignature(alert: AlertDetail): string | null {
+  const signature = alert.process.parent.code_signature;
+  if (!signature) return null;
+  return `signing id ${signature.signing_id ?? '(none)'}, team ${signature.team_id ?? '(none)'}`;
+}
+
+function truncatedText(field: AlertDetail['truncated'][number]): string {
+  const count = field.original_count === undefined ? '' : ` in ${field.original_count} arguments`;
+  return `${field.field} was ${field.original_bytes} bytes${count}`;
 }
 
 function historyLine(change: StatusChangeRecord): string {

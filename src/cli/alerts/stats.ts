@@ -57,7 +57,7 @@ export function renderStats(stats: StoreStats, windows: readonly SuppressionSumm
           count((r) => r.acknowledged, 'ACKED'),
           count((r) => r.resolved, 'RESOLVED'),
           count((r) => r.merged, 'MERGED'),
-          count((r) => r.suppressed, 'SUPPRESSED'),
+          count((r) => r.suppressed, 'HELD BACK'),
         ],
         terminal.width,
         terminal.color,
@@ -68,7 +68,7 @@ export function renderStats(stats: StoreStats, windows: readonly SuppressionSumm
   parts.push(
     prose(
       `Total: ${t.alerts} alerts (${t.open} open, ${t.acknowledged} acknowledged, ${t.resolved} resolved); ` +
-        `${t.merged} merged into them, ${t.suppressed} suppressed over max_signals.`,
+        `${t.merged} merged into them; ${t.suppressed} stored but not notified (over max_signals for their parent and program).`,
     ),
   );
   if (windows.length > 0) {
@@ -79,9 +79,9 @@ export function renderStats(stats: StoreStats, windows: readonly SuppressionSumm
         [
           { header: 'WINDOW START (UTC)', value: (w) => shortTime(w.window_start), width: 19 },
           { header: 'RULE', value: (w) => w.rule_name, flex: 1, min: 12 },
-          { header: 'KEPT', value: (w) => String(w.emitted), align: 'right' },
+          { header: 'NOTIFIED', value: (w) => String(w.emitted), align: 'right' },
           { header: 'MERGED', value: (w) => String(w.merged), align: 'right' },
-          { header: 'SUPPRESSED', value: (w) => String(w.suppressed), align: 'right' },
+          { header: 'HELD BACK', value: (w) => String(w.suppressed), align: 'right' },
         ],
         terminal.width,
         terminal.color,
