@@ -46,6 +46,12 @@ void freeBatch(Batch *batch) {
   delete batch;
 }
 
+// Like freeBatch, for a run that is still alive: the events' bytes go back to the queue budget.
+void discardBatch(ClientRun &run, Batch *batch) {
+  for (ConvertedEvent *event : *batch) run.pipeline.discard(event);
+  delete batch;
+}
+
 // JS thread only: the events go back to the ES thread for reuse.
 void recycleBatch(ClientRun &run, Batch *batch) {
   for (ConvertedEvent *event : *batch) run.pipeline.recycle(event);
@@ -68,6 +74,7 @@ Napi::Object dropInfo(Napi::Env env, ClientRun &run) {
   const uint64_t kernel = seq.droppedOfType(kTrackedExec) + seq.droppedOfType(kTrackedFork) +
                           seq.droppedOfType(kTrackedExit);
   info.Set("queueDrops", Napi::Number::New(env, static_cast<double>(run.pipeline.queueDrops())));
+  info.Set("queueByteDrops", Napi::Number::New(env, static_cast<double>(run.pipeline.queueByteDrops())));
   info.Set("kernelDrops", Napi::Number::New(env, static_cast<double>(kernel)));
   info.Set("kernelDropsGlobal", Napi::Number::New(env, static_cast<double>(seq.droppedGlobal())));
   return info;
@@ -88,7 +95,7 @@ void callJs(Napi::Env env, Napi::Function onBatch, std::shared_ptr<ClientRun> *c
     run.inFlightDropped.notify_one();
   }
   if (onBatch.IsEmpty()) {
-    freeBatch(batch);
+    discardBatch(run, batch);
     return;
   }
   try {
@@ -109,7 +116,7 @@ void callJs(Napi::Env env, Napi::Function onBatch, std::shared_ptr<ClientRun> *c
     // counted as drops; report, keep going.
     if (batch != nullptr) {
       run.pipeline.countDropped(batch->size());
-      freeBatch(batch);
+      discardBatch(run, batch);
     }
     reportCallbackError(run, error.Value());
   }
@@ -148,7 +155,7 @@ void deliveryLoop(ClientRun *run, DeliveryFunction tsfn) {
     if (tsfn.NonBlockingCall(batch) != napi_ok) {
       // Closing (environment teardown): nobody will run it.
       run->batchesInFlight.fetch_sub(1, std::memory_order_acq_rel);
-      freeBatch(batch);
+      discardBatch(*run, batch);
     }
   }
   tsfn.Release();
@@ -262,7 +269,10 @@ Napi::Value EsClientWrap::stats(const Napi::CallbackInfo &info) {
   auto num = [&](uint64_t value) { return Napi::Number::New(env, static_cast<double>(value)); };
   const std::shared_ptr<ClientRun> &run = run_ != nullptr ? run_ : lastRun_;
   if (run == nullptr) {
-    for (const char *name : {"received", "delivered", "queueDrops", "batches", "maxQueueDepth", "callbackErrors"}) out.Set(name, num(0));
+    for (const char *name : {"received", "delivered", "queueDrops", "queueByteDrops", "queueBytes", "maxQueueBytes",
+                             "batches", "maxQueueDepth", "callbackErrors"}) {
+      out.Set(name, num(0));
+    }
     for (const char *name : {"exec", "fork", "exit"}) perType.Set(name, num(0));
     kernel.Set("global", num(0));
   } else {
@@ -271,9 +281,13 @@ Napi::Value EsClientWrap::stats(const Napi::CallbackInfo &info) {
     // delivered + queueDrops never exceeds received.
     const uint64_t delivered = run->delivered.load(std::memory_order_acquire);
     const uint64_t queueDrops = run->pipeline.queueDrops();
+    const uint64_t queueByteDrops = run->pipeline.queueByteDrops();
     out.Set("received", num(run->pipeline.received()));
     out.Set("delivered", num(delivered));
     out.Set("queueDrops", num(queueDrops));
+    out.Set("queueByteDrops", num(queueByteDrops));
+    out.Set("queueBytes", num(run->pipeline.queuedBytes()));
+    out.Set("maxQueueBytes", num(run->pipeline.maxQueuedBytes()));
     out.Set("batches", num(run->batches.load()));
     out.Set("maxQueueDepth", num(run->pipeline.maxQueueDepth()));
     out.Set("callbackErrors", num(run->callbackErrors.load()));

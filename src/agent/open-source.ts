@@ -155,6 +155,8 @@ function nativeOptions(config: AgentConfig): EsClientOptions {
     queueCapacity: config.queueCapacity,
     maxArgs: config.maxArgs,
     maxArgBytes: config.maxArgBytes,
+    maxArgLength: config.maxArgLength,
+    queueMaxMB: config.queueMaxMB,
     mode: config.esMode,
     emondPaths: config.emondPaths,
   };
