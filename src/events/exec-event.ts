@@ -51,9 +51,13 @@ export interface EcsProcess {
   /** Basename of `executable`. */
   name: string;
   executable: string;
+  /** As kept by the source: at most maxArgs arguments, maxArgBytes in all, maxArgLength each. */
   args: string[];
+  /** How many arguments the process really had (more than `args` holds when truncated). */
   args_count: number;
   command_line: string;
+  /** Elastic Defend's extension block: `args_truncated` is true when the source's argv caps cut `args`. */
+  Ext?: { args_truncated?: boolean };
   working_directory?: string;
   /** ISO-8601 start time of the process. */
   start?: string;
