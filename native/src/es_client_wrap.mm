@@ -102,6 +102,13 @@ void callJs(Napi::Env env, Napi::Function onBatch, std::shared_ptr<ClientRun> *c
     Napi::HandleScope scope(env);
     const EncodedBatch encoded = encodeBatch(env, *batch);
     const size_t count = batch->size();
+    // The batch's bytes stay charged to the queue budget until JavaScript is done with it: its
+    // copy (the encoded text and the strings sliced from it) is as large as the events were.
+    size_t held = 0;
+    for (ConvertedEvent *event : *batch) {
+      held += event->accountedBytes;
+      event->accountedBytes = 0;
+    }
     recycleBatch(run, batch);
     batch = nullptr;
     run.delivered.fetch_add(count, std::memory_order_release);
@@ -111,6 +118,7 @@ void callJs(Napi::Env env, Napi::Function onBatch, std::shared_ptr<ClientRun> *c
     } catch (const Napi::Error &error) {
       reportCallbackError(run, error.Value());
     }
+    run.pipeline.releaseHeldBytes(held);
   } catch (const Napi::Error &error) {
     // Encoding the batch failed (out of memory, a terminating isolate): its events are lost,
     // counted as drops; report, keep going.

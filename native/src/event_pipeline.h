@@ -41,6 +41,11 @@ class EventPipeline final : public MessageSink {
   // back to the budget.
   void recycle(ConvertedEvent *event);
   void discard(ConvertedEvent *event);
+  // Gives back bytes taken off events (accountedBytes set to 0) before they were recycled, once
+  // what still holds their copy (a batch in JavaScript) is gone.
+  void releaseHeldBytes(size_t bytes) {
+    if (bytes > 0) queuedBytes_.fetch_sub(bytes, std::memory_order_acq_rel);
+  }
   void close();
   bool closed() const { return closed_.load(std::memory_order_acquire); }
 

@@ -134,5 +134,11 @@ export function entityId(pid: number, pidversion: number | undefined, start: str
 
 /** ECS `process.command_line`: args joined by spaces (what Elastic Defend does on macOS). */
 export function commandLine(args: readonly string[]): string {
-  return args.join(' ');
+  // Not args.join(' '): on arguments sliced from one big batch string (the native decoder's), V8's
+  // join costs ~9 ms per 250 KB argv, a rope built with += and flattened once ~1.5 ms — the
+  // difference between keeping up with a flood of huge command lines and stalling on it.
+  if (args.length === 0) return '';
+  let line = args[0] as string;
+  for (let i = 1; i < args.length; i++) line += ' ' + (args[i] as string);
+  return line;
 }
