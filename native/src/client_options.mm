@@ -67,6 +67,8 @@ ClientOptions parseClientOptions(const Napi::Env &env, const Napi::Value &value)
   result.pipeline.queueCapacity = readCount(options, "queueCapacity", 16384, 2, 1u << 24);
   result.pipeline.argv.maxCount = readCount(options, "maxArgs", 1024, 0, 1u << 20);
   result.pipeline.argv.maxBytes = readCount(options, "maxArgBytes", 256 * 1024, 0, 1u << 30);
+  result.pipeline.argv.maxArgLength = readCount(options, "maxArgLength", 64 * 1024, 0, 1u << 30);
+  result.pipeline.queueMaxBytes = static_cast<size_t>(readCount(options, "queueMaxMB", 64, 1, 65536)) << 20;
   return result;
 }
 

@@ -104,6 +104,38 @@ struct ConvertedEvent {
   // exit only
   int32_t exitStatus = 0;
 
+  // What this event was charged against the queue's byte budget when it was queued (0 while it
+  // is not queued); set and cleared by EventPipeline only.
+  size_t accountedBytes = 0;
+
+  // Heap bytes this event holds (capacities, not sizes: that is what stays resident), plus the
+  // struct itself. Bounded by the converter's caps, so one event has a known maximum size.
+  size_t ownedBytes() const {
+    return sizeof(ConvertedEvent) + process.executable.capacity() + process.signingId.capacity() +
+           process.teamId.capacity() + process.tty.capacity() + instigator.executable.capacity() +
+           argBytes.capacity() + argEnds.capacity() * sizeof(uint32_t) + cwd.capacity() + script.capacity() +
+           parentExecutable.capacity();
+  }
+
+  // Gives back buffers that grew past `maxBytes` (one huge argv must not leave every recycled
+  // event holding its high-water capacity); small ones are kept so the steady state stays
+  // allocation-free.
+  void shrinkBuffers(size_t maxBytes) {
+    auto trim = [maxBytes](std::string &s) {
+      if (s.capacity() > maxBytes) std::string().swap(s);
+    };
+    trim(process.executable);
+    trim(process.signingId);
+    trim(process.teamId);
+    trim(process.tty);
+    trim(instigator.executable);
+    trim(argBytes);
+    trim(cwd);
+    trim(script);
+    trim(parentExecutable);
+    if (argEnds.capacity() * sizeof(uint32_t) > maxBytes) std::vector<uint32_t>().swap(argEnds);
+  }
+
   // Back to a fresh event without giving up string and vector capacity, so a recycled event
   // usually converts the next message without touching the allocator. Field by field, not by
   // assigning a new ConvertedEvent: on the ES thread every message pays for this, and a temporary

@@ -48,6 +48,12 @@ void freeBatch(Batch *batch) {
   delete batch;
 }
 
+// Like freeBatch, for a run that is still alive: the events' bytes go back to the queue budget.
+void discardBatch(ClientRun &run, Batch *batch) {
+  for (ConvertedEvent *event : *batch) run.pipeline.discard(event);
+  delete batch;
+}
+
 // JS thread only: the events go back to the ES thread for reuse.
 void recycleBatch(ClientRun &run, Batch *batch) {
   for (ConvertedEvent *event : *batch) run.pipeline.recycle(event);
@@ -70,6 +76,7 @@ Napi::Object dropInfo(Napi::Env env, ClientRun &run) {
   const uint64_t kernel = seq.droppedOfType(kTrackedExec) + seq.droppedOfType(kTrackedFork) +
                           seq.droppedOfType(kTrackedExit);
   info.Set("queueDrops", Napi::Number::New(env, static_cast<double>(run.pipeline.queueDrops() + run.session.handlerDrops())));
+  info.Set("queueByteDrops", Napi::Number::New(env, static_cast<double>(run.pipeline.queueByteDrops())));
   info.Set("kernelDrops", Napi::Number::New(env, static_cast<double>(kernel)));
   info.Set("kernelDropsGlobal", Napi::Number::New(env, static_cast<double>(seq.droppedGlobal())));
   return info;
@@ -90,13 +97,20 @@ void callJs(Napi::Env env, Napi::Function onBatch, std::shared_ptr<ClientRun> *c
     run.inFlightDropped.notify_one();
   }
   if (onBatch.IsEmpty()) {
-    freeBatch(batch);
+    discardBatch(run, batch);
     return;
   }
   try {
     Napi::HandleScope scope(env);
     const EncodedBatch encoded = encodeBatch(env, *batch);
     const size_t count = batch->size();
+    // The batch's bytes stay charged to the queue budget until JavaScript is done with it: its
+    // copy (the encoded text and the strings sliced from it) is as large as the events were.
+    size_t held = 0;
+    for (ConvertedEvent *event : *batch) {
+      held += event->accountedBytes;
+      event->accountedBytes = 0;
+    }
     recycleBatch(run, batch);
     batch = nullptr;
     run.delivered.fetch_add(count, std::memory_order_release);
@@ -106,12 +120,13 @@ void callJs(Napi::Env env, Napi::Function onBatch, std::shared_ptr<ClientRun> *c
     } catch (const Napi::Error &error) {
       reportCallbackError(run, error.Value());
     }
+    run.pipeline.releaseHeldBytes(held);
   } catch (const Napi::Error &error) {
     // Encoding the batch failed (out of memory, a terminating isolate): its events are lost,
     // counted as drops; report, keep going.
     if (batch != nullptr) {
       run.pipeline.countDropped(batch->size());
-      freeBatch(batch);
+      discardBatch(run, batch);
     }
     reportCallbackError(run, error.Value());
   }
@@ -150,7 +165,7 @@ void deliveryLoop(ClientRun *run, DeliveryFunction tsfn) {
     if (tsfn.NonBlockingCall(batch) != napi_ok) {
       // Closing (environment teardown): nobody will run it.
       run->batchesInFlight.fetch_sub(1, std::memory_order_acq_rel);
-      freeBatch(batch);
+      discardBatch(*run, batch);
     }
   }
   tsfn.Release();
@@ -292,7 +307,8 @@ Napi::Value EsClientWrap::stats(const Napi::CallbackInfo &info) {
   auto num = [&](uint64_t value) { return Napi::Number::New(env, static_cast<double>(value)); };
   const std::shared_ptr<ClientRun> &run = run_ != nullptr ? run_ : lastRun_;
   if (run == nullptr) {
-    for (const char *name : {"received", "delivered", "queueDrops", "handlerDrops", "batches", "maxQueueDepth", "callbackErrors"}) {
+    for (const char *name : {"received", "delivered", "queueDrops", "handlerDrops", "queueByteDrops", "queueBytes",
+                             "maxQueueBytes", "batches", "maxQueueDepth", "callbackErrors"}) {
       out.Set(name, num(0));
     }
     for (const char *name : {"exec", "fork", "exit"}) perType.Set(name, num(0));
@@ -306,10 +322,14 @@ Napi::Value EsClientWrap::stats(const Napi::CallbackInfo &info) {
     // delivered + queueDrops still reaches received.
     const uint64_t handlerDrops = run->session.handlerDrops();
     const uint64_t queueDrops = run->pipeline.queueDrops() + handlerDrops;
+    const uint64_t queueByteDrops = run->pipeline.queueByteDrops();
     out.Set("received", num(run->pipeline.received()));
     out.Set("delivered", num(delivered));
     out.Set("queueDrops", num(queueDrops));
     out.Set("handlerDrops", num(handlerDrops));
+    out.Set("queueByteDrops", num(queueByteDrops));
+    out.Set("queueBytes", num(run->pipeline.queuedBytes()));
+    out.Set("maxQueueBytes", num(run->pipeline.maxQueuedBytes()));
     out.Set("batches", num(run->batches.load()));
     out.Set("maxQueueDepth", num(run->pipeline.maxQueueDepth()));
     out.Set("callbackErrors", num(run->callbackErrors.load()));

@@ -18,6 +18,9 @@ namespace emondguard {
 struct PipelineOptions {
   ArgvCaps argv;
   size_t queueCapacity = 16384;
+  // Bytes the queued events may hold, from the moment the ES thread queues one until JavaScript
+  // is done with it (the ring and the batches in flight). Past it, events are dropped and counted.
+  size_t queueMaxBytes = 64u << 20;
   size_t batchSize = 256;
   uint32_t batchLatencyMs = 1;
 };
@@ -34,13 +37,27 @@ class EventPipeline final : public MessageSink {
   bool waitForBatch();
   ConvertedEvent *pop() { return ring_.tryPop(); }
   // Hands a delivered event back for reuse. Call from the JS thread only (the recycle ring has a
-  // single producer); other threads delete events instead.
+  // single producer); other threads discard events instead. Either one gives the event's bytes
+  // back to the budget.
   void recycle(ConvertedEvent *event);
+  void discard(ConvertedEvent *event);
+  // Gives back bytes taken off events (accountedBytes set to 0) before they were recycled, once
+  // what still holds their copy (a batch in JavaScript) is gone.
+  void releaseHeldBytes(size_t bytes) {
+    if (bytes > 0) queuedBytes_.fetch_sub(bytes, std::memory_order_acq_rel);
+  }
   void close();
   bool closed() const { return closed_.load(std::memory_order_acquire); }
 
   uint64_t received() const { return received_.load(std::memory_order_acquire); }
+  // Every event dropped between the ES thread and JavaScript, whatever the reason.
   uint64_t queueDrops() const { return queueDrops_.load(std::memory_order_acquire); }
+  // The part of queueDrops() dropped because the byte budget was full (the rest: the ring was
+  // full, or memory ran out).
+  uint64_t queueByteDrops() const { return queueByteDrops_.load(std::memory_order_acquire); }
+  // Bytes held now by queued and in-flight events, and the most ever held.
+  uint64_t queuedBytes() const { return queuedBytes_.load(std::memory_order_acquire); }
+  uint64_t maxQueuedBytes() const { return maxQueuedBytes_.load(std::memory_order_relaxed); }
   // Events lost after they left the queue (a batch JavaScript could not be given).
   void countDropped(uint64_t count) { queueDrops_.fetch_add(count, std::memory_order_release); }
   uint64_t maxQueueDepth() const { return maxDepth_.load(std::memory_order_relaxed); }
@@ -48,6 +65,8 @@ class EventPipeline final : public MessageSink {
 
  private:
   void wakeConsumer();
+  void dropForBytes();
+  void releaseBytes(ConvertedEvent *event);
 
   const PipelineOptions options_;
   SpscRing<ConvertedEvent> ring_;
@@ -61,6 +80,11 @@ class EventPipeline final : public MessageSink {
   std::atomic<uint64_t> received_{0};
   std::atomic<uint64_t> queueDrops_{0};
   std::atomic<uint64_t> maxDepth_{0};
+  std::atomic<uint64_t> queueByteDrops_{0};
+  // Added by the ES thread only, subtracted by whoever releases an event: the ES thread's
+  // check-then-add can only overestimate, so the budget holds without a lock.
+  std::atomic<uint64_t> queuedBytes_{0};
+  std::atomic<uint64_t> maxQueuedBytes_{0};
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -8,6 +8,14 @@ namespace emondguard {
 
 namespace {
 constexpr size_t kMaxRecycled = 4096;
+// A recycled event keeps buffers up to this size: enough for ordinary argv and paths (so the
+// steady state allocates nothing), while the recycle ring can hold at most about
+// kMaxRecycled × (a few buffers of this size), whatever sizes an attacker's execs had.
+constexpr size_t kRecycledBufferBytes = 4096;
+
+bool converts(es_event_type_t type) {
+  return type == ES_EVENT_TYPE_NOTIFY_EXEC || type == ES_EVENT_TYPE_NOTIFY_FORK || type == ES_EVENT_TYPE_NOTIFY_EXIT;
+}
 }
 
 EventPipeline::EventPipeline(const PipelineOptions &options)
@@ -21,12 +29,37 @@ EventPipeline::~EventPipeline() {
   while (ConvertedEvent *event = recycled_.tryPop()) delete event;
 }
 
+void EventPipeline::releaseBytes(ConvertedEvent *event) {
+  if (event->accountedBytes == 0) return;
+  queuedBytes_.fetch_sub(event->accountedBytes, std::memory_order_acq_rel);
+  event->accountedBytes = 0;
+}
+
 void EventPipeline::recycle(ConvertedEvent *event) {
+  releaseBytes(event);
+  event->shrinkBuffers(kRecycledBufferBytes);
   if (!recycled_.tryPush(event)) delete event;
+}
+
+void EventPipeline::discard(ConvertedEvent *event) {
+  releaseBytes(event);
+  delete event;
+}
+
+void EventPipeline::dropForBytes() {
+  queueByteDrops_.fetch_add(1, std::memory_order_release);
+  queueDrops_.fetch_add(1, std::memory_order_release);
 }
 
 void EventPipeline::accept(const es_message_t *msg, uint64_t handlerEntryNs) {
   received_.fetch_add(1, std::memory_order_relaxed);
+  const size_t budget = options_.queueMaxBytes;
+  // Budget already spent: drop before copying anything, so a flood of huge execs costs the ES
+  // thread a counter increment, not a 256 KiB copy it would throw away.
+  if (converts(msg->event_type) && queuedBytes_.load(std::memory_order_acquire) >= budget) {
+    dropForBytes();
+    return;
+  }
   ConvertedEvent *event = recycled_.tryPop();
   if (event != nullptr) {
     event->reset();
@@ -48,10 +81,24 @@ void EventPipeline::accept(const es_message_t *msg, uint64_t handlerEntryNs) {
     delete event;  // ES thread: not the recycle ring's producer
     return;
   }
+  const size_t bytes = event->ownedBytes();
+  const uint64_t queued = queuedBytes_.load(std::memory_order_acquire);
+  // An empty queue always takes the event, so a budget smaller than one event still makes progress.
+  if (queued != 0 && queued + bytes > budget) {
+    delete event;
+    dropForBytes();
+    return;
+  }
+  event->accountedBytes = bytes;
+  const uint64_t held = queuedBytes_.fetch_add(bytes, std::memory_order_acq_rel) + bytes;
   if (!ring_.tryPush(event)) {
+    queuedBytes_.fetch_sub(bytes, std::memory_order_acq_rel);
     delete event;
     queueDrops_.fetch_add(1, std::memory_order_release);
     return;
+  }
+  uint64_t most = maxQueuedBytes_.load(std::memory_order_relaxed);
+  while (held > most && !maxQueuedBytes_.compare_exchange_weak(most, held, std::memory_order_relaxed)) {
   }
   // Pairs with the fence in waitForBatch(): either the consumer sees this event, or this thread
   // sees that the consumer went to sleep and wakes it (a store-load ordering a release store does

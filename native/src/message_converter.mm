@@ -10,13 +10,24 @@ constexpr uint32_t kVersionSeqNumTtyScript = 2;
 constexpr uint32_t kVersionStartTimeCwd = 3;
 constexpr uint32_t kVersionTokensGlobalSeq = 4;
 
-void copyToken(const es_string_token_t &token, std::string &out) {
-  // By length: the data is not guaranteed to be NUL-terminated.
+// A cut that does not split a UTF-8 sequence (JavaScript would show the tail as U+FFFD).
+size_t utf8Cut(const char *data, size_t length, size_t max) {
+  if (length <= max) return length;
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(data[cut]) & 0xC0) == 0x80) --cut;
+  return cut;
+}
+
+// By length: the data is not guaranteed to be NUL-terminated. Returns true when the string was
+// cut at kMaxStringBytes.
+bool copyToken(const es_string_token_t &token, std::string &out) {
   if (token.data != nullptr && token.length > 0) {
-    out.assign(token.data, token.length);
-  } else {
-    out.clear();
+    const size_t kept = utf8Cut(token.data, token.length, kMaxStringBytes);
+    out.assign(token.data, kept);
+    return kept < token.length;
   }
+  out.clear();
+  return false;
 }
 
 void copyProcess(const es_process_t &proc, uint32_t version, OwnedProcess &out) {
@@ -37,8 +48,8 @@ void copyProcess(const es_process_t &proc, uint32_t version, OwnedProcess &out) 
   copyToken(proc.signing_id, out.signingId);
   copyToken(proc.team_id, out.teamId);
   if (proc.executable != nullptr) {
-    copyToken(proc.executable->path, out.executable);
-    out.executableTruncated = proc.executable->path_truncated;
+    const bool cut = copyToken(proc.executable->path, out.executable);
+    out.executableTruncated = proc.executable->path_truncated || cut;
   }
   if (version >= kVersionSeqNumTtyScript && proc.tty != nullptr) {
     out.hasTty = true;
@@ -61,8 +72,8 @@ void copyInstigator(const es_process_t &proc, OwnedInstigator &out) {
   out.pid = audit_token_to_pid(proc.audit_token);
   out.pidversion = audit_token_to_pidversion(proc.audit_token);
   if (proc.executable != nullptr) {
-    copyToken(proc.executable->path, out.executable);
-    out.executableTruncated = proc.executable->path_truncated;
+    const bool cut = copyToken(proc.executable->path, out.executable);
+    out.executableTruncated = proc.executable->path_truncated || cut;
   }
 }
 
@@ -76,11 +87,15 @@ void copyArguments(const es_event_exec_t &exec, const ArgvCaps &caps, ConvertedE
   // Indexes >= es_exec_arg_count are undefined behaviour, so the loop is bounded by `count`.
   for (uint32_t i = 0; i < kept; ++i) {
     const es_string_token_t arg = es_exec_arg(&exec, i);
-    const size_t length = arg.data != nullptr ? arg.length : 0;
+    const size_t full = arg.data != nullptr ? arg.length : 0;
+    // One giant argument is cut to its first maxArgLength bytes, not dropped: its prefix (the
+    // interpreter's flags, the start of a script) is what the rules look at.
+    const size_t length = full > 0 ? utf8Cut(arg.data, full, caps.maxArgLength) : 0;
     if (length > budget) {
       out.argsTruncated = true;
       break;
     }
+    if (length < full) out.argsTruncated = true;
     budget -= length;
     out.argBytes.append(arg.data != nullptr ? arg.data : "", length);
     out.argEnds.push_back(static_cast<uint32_t>(out.argBytes.size()));
@@ -107,7 +122,7 @@ void resolveParentPath(const es_process_t &target, uint32_t version, ExecutionPa
       length = proc_pidpath_audittoken(&parent, buffer, sizeof(buffer));
       if (length > 0) {
         out.parentPathStatus = ParentPathStatus::Verified;
-        out.parentExecutable.assign(buffer, static_cast<size_t>(length));
+        out.parentExecutable.assign(buffer, utf8Cut(buffer, static_cast<size_t>(length), kMaxStringBytes));
         // A (pid, pidversion) names one execution, so its path never changes: the next child of
         // this parent (a shell's next command) costs no syscall.
         paths.remember(parentPid, parentPidversion, out.parentExecutable);
@@ -119,7 +134,7 @@ void resolveParentPath(const es_process_t &target, uint32_t version, ExecutionPa
   length = proc_pidpath(target.ppid, buffer, sizeof(buffer));
   if (length > 0) {
     out.parentPathStatus = ParentPathStatus::Unverified;
-    out.parentExecutable.assign(buffer, static_cast<size_t>(length));
+    out.parentExecutable.assign(buffer, utf8Cut(buffer, static_cast<size_t>(length), kMaxStringBytes));
   }
 }
 
@@ -147,8 +162,8 @@ bool convertMessage(const es_message_t *msg, const ArgvCaps &caps, uint64_t hand
       }
       if (version >= kVersionStartTimeCwd && exec.cwd != nullptr) {
         out.hasCwd = true;
-        copyToken(exec.cwd->path, out.cwd);
-        out.cwdTruncated = exec.cwd->path_truncated;
+        const bool cut = copyToken(exec.cwd->path, out.cwd);
+        out.cwdTruncated = exec.cwd->path_truncated || cut;
       }
       resolveParentPath(*exec.target, version, paths, out);
       rememberPaths(out, paths);

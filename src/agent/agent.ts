@@ -259,6 +259,8 @@ export class Agent {
     const counters = this.source.counters();
     this.metrics.kernelDrops = counters.kernelDrops;
     this.metrics.queueDrops = counters.queueDrops;
+    this.metrics.queueByteDrops = counters.queueByteDrops ?? 0;
+    this.metrics.queueBytes = counters.queueBytes ?? 0;
     this.metrics.skipped = counters.skipped;
     this.metrics.esThread = counters.esThread;
   }

@@ -160,6 +160,8 @@ function nativeOptions(config: AgentConfig, emondPaths: string[] = config.emondP
     queueCapacity: config.queueCapacity,
     maxArgs: config.maxArgs,
     maxArgBytes: config.maxArgBytes,
+    maxArgLength: config.maxArgLength,
+    queueMaxMB: config.queueMaxMB,
     mode: config.esMode,
     emondPaths,
   };

@@ -13,10 +13,14 @@ export interface RunOptions {
   replay?: string;
   load?: number;
   emondEvery: number;
+  loadArgBytes?: number;
 }
 
 export async function runAgent(options: RunOptions): Promise<void> {
   const source = options.source === undefined ? undefined : parseSource(options.source);
+  if (options.loadArgBytes !== undefined && options.load === undefined) {
+    throw new UsageError('--load-arg-bytes sets the size of the synthetic load: use it with --load');
+  }
   const simulation = simulationPlan(options);
   const read = () => loadConfig(options.config ? { configPath: options.config } : {});
   let effective;
@@ -56,6 +60,14 @@ function simulationPlan(options: RunOptions): SimulationPlan | undefined {
   if (options.replay === undefined && options.load === undefined) return undefined;
   return {
     ...(options.replay ? { replay: options.replay } : {}),
-    ...(options.load ? { load: { execPerSecond: options.load, emondChainEverySeconds: options.emondEvery } } : {}),
+    ...(options.load
+      ? {
+          load: {
+            execPerSecond: options.load,
+            emondChainEverySeconds: options.emondEvery,
+            ...(options.loadArgBytes !== undefined ? { argBytes: options.loadArgBytes } : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -12,6 +12,13 @@ export function registerRunCommand(program: Command): void {
     .option('--replay <file>', 'with --source simulator: inject this eslogger/ECS trace through the simulated Endpoint Security')
     .addOption(new Option('--load <execPerSecond>', 'with --source simulator: synthetic load of ordinary execs per second').argParser(positiveNumber))
     .addOption(new Option('--emond-every <seconds>', 'with --load: an emond chain every this many seconds').argParser(positiveNumber).default(10))
+    .addOption(
+      new Option(
+        '--load-arg-bytes <bytes>',
+        `with --load: every ordinary exec carries about this many bytes of argv (1–${MAX_LOAD_ARG_BYTES}), in arguments of at most 1000 bytes; ` +
+          'a flood of huge command lines, to see the byte budget (queueMaxMB) and the argv caps at work',
+      ).argParser(loadArgBytes),
+    )
     .addHelpText(
       'after',
       '\nSignals: SIGTERM/SIGINT stop (pending alerts are committed first), SIGHUP reloads the configuration and rules.\n' +
@@ -22,6 +29,17 @@ export function registerRunCommand(program: Command): void {
       const { runAgent } = await import('./run-agent.js');
       await runAgent(options);
     });
+}
+
+/** 16 MiB: the largest maxArgBytes a configuration can ask for; a real exec's argv+env stops at 1 MiB. */
+const MAX_LOAD_ARG_BYTES = 16_777_216;
+
+function loadArgBytes(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < 1 || number > MAX_LOAD_ARG_BYTES) {
+    throw new UsageError(`--load-arg-bytes: expected a whole number of bytes from 1 to ${MAX_LOAD_ARG_BYTES}, got "${value}"`);
+  }
+  return number;
 }
 
 function positiveNumber(value: string): number {

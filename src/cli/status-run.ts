@@ -49,7 +49,7 @@ function render(s: AgentStatus, stale: boolean): string {
   const rows: Array<[string, string]> = [
     ['source', `${s.source.kind}${s.source.mode ? ` (${s.source.mode})` : ''}${s.source.note ? ` — ${s.source.note}` : ''}`],
     ['events', `${count(s.events.total)} total, ${s.events.perSecond}/s, last ${s.events.lastEventAt ?? 'never'}, ${count(s.events.skipped)} skipped`],
-    ['drops', `kernel ${count(s.drops.kernel)}, queue ${count(s.drops.queue)}`],
+    ['drops', `kernel ${count(s.drops.kernel)}, queue ${count(s.drops.queue)}` + (s.drops.queueByteBudget ? ` (${count(s.drops.queueByteBudget)} over queueMaxMB)` : '')],
     [
       'alerts',
       `${count(s.alerts.total)} kept, ${count(s.alerts.merged ?? 0)} merged into them, ${count(s.alerts.suppressed)} suppressed (max_signals), last ${s.alerts.lastAlertAt ?? 'never'}`,

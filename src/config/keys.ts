@@ -244,6 +244,14 @@ export const CONFIG_KEYS = {
     description: 'Native queue size; when full, events are dropped and counted rather than stalling the kernel.',
     reloadable: false,
   }),
+  queueMaxMB: key({
+    kind: integer(1, 65_536, 'MB'),
+    // 64 MB holds 256 execs at the default maxArgBytes, or tens of thousands of ordinary ones:
+    // a burst an attacker makes of 256 KiB command lines costs at most this, not queueCapacity × 256 KiB.
+    default: 64,
+    description: 'Most memory the events waiting in a hand-off queue (native, eslogger, file) may hold; past it, events are dropped and counted (drops.queueByteBudget in the status file).',
+    reloadable: false,
+  }),
   maxArgs: key({
     kind: integer(1, 65_536, 'arguments'),
     default: 1024,
@@ -254,6 +262,12 @@ export const CONFIG_KEYS = {
     kind: integer(1024, 16_777_216, 'bytes'),
     default: 262_144,
     description: 'Most argv bytes copied per exec (the rest are marked truncated).',
+    reloadable: false,
+  }),
+  maxArgLength: key({
+    kind: integer(256, 16_777_216, 'bytes'),
+    default: 65_536,
+    description: 'Most bytes kept of any one argument; a longer one is cut to this prefix and the event marked truncated.',
     reloadable: false,
   }),
   watchdogMaxRssMB: key({

@@ -17,6 +17,8 @@ export function validateEsClientOptions(options: EsClientOptions): EsClientOptio
   integer('queueCapacity', 2, 1 << 24);
   integer('maxArgs', 0, 1 << 20);
   integer('maxArgBytes', 0, 1 << 30);
+  integer('maxArgLength', 0, 1 << 30);
+  integer('queueMaxMB', 1, 65536);
   if (options.events !== undefined) {
     if (!Array.isArray(options.events) || options.events.length === 0) {
       throw new UsageError('EsClient option events must be a non-empty array of "exec", "fork", "exit"', { code: 'E_ES_OPTIONS' });

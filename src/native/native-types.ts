@@ -19,6 +19,13 @@ export interface EsClientOptions {
   maxArgs?: number;
   /** Argument bytes kept per exec (0–1 GiB). Default 256 KiB; more sets `argsTruncated`. */
   maxArgBytes?: number;
+  /** Bytes kept of any one argument (0–1 GiB); a longer one is cut and sets `argsTruncated`. Default 64 KiB. */
+  maxArgLength?: number;
+  /**
+   * MB the queued events may hold, from the ES thread until JavaScript is done with them (1–65536).
+   * Default 64. Past it events are dropped and counted in `queueDrops` and `queueByteDrops`.
+   */
+  queueMaxMB?: number;
   /** Mute the agent's own process (es_mute_process). Default true. */
   muteSelf?: boolean;
   /**
@@ -113,6 +120,8 @@ export interface NativeEvent {
 /** Cumulative drop counters handed with each batch. */
 export interface NativeDropInfo {
   queueDrops: number;
+  /** The part of queueDrops dropped because the byte budget (queueMaxMB) was full. */
+  queueByteDrops: number;
   kernelDrops: number;
   kernelDropsGlobal: number;
 }
@@ -122,13 +131,22 @@ export interface EsClientStats {
   received: number;
   /** Events handed to the JavaScript callback. */
   delivered: number;
-  /** Events dropped because the queue to JavaScript was full (includes `handlerDrops`). */
-  queueDrops: number;
   /**
    * Messages the ES handler could not keep because something in it failed (std::bad_alloc when
    * memory runs out): counted, never std::terminate. Part of `queueDrops` too.
    */
   handlerDrops: number;
+  /**
+   * Events dropped between the ES thread and JavaScript: the queue was full in events or in bytes,
+   * or the handler failed (`handlerDrops` and `queueByteDrops` are both part of it).
+   */
+  queueDrops: number;
+  /** The part of queueDrops dropped because the queued events held queueMaxMB already. */
+  queueByteDrops: number;
+  /** Bytes held now by queued events and batches not yet handed back by JavaScript. */
+  queueBytes: number;
+  /** The most queueBytes has been. */
+  maxQueueBytes: number;
   /** Messages the kernel dropped, from sequence-number gaps. */
   kernelDrops: { perType: { exec: number; fork: number; exit: number }; global: number };
   batches: number;

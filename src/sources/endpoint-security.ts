@@ -18,11 +18,13 @@ export class EventsDroppedError extends EmondguardError {
   constructor(
     readonly queueDrops: number,
     readonly kernelDrops: number,
+    readonly queueByteDrops = 0,
   ) {
     super(
       'E_ES_EVENTS_DROPPED',
-      `Endpoint Security events were lost: ${queueDrops} dropped because JavaScript fell behind (queue full), ` +
-        `${kernelDrops} dropped by the kernel (sequence gaps) so far. Raise queueCapacity or batchSize, ` +
+      `Endpoint Security events were lost: ${queueDrops} dropped because JavaScript fell behind (queue full` +
+        (queueByteDrops > 0 ? `; ${queueByteDrops} of them because the queued events held queueMaxMB` : '') +
+        `), ${kernelDrops} dropped by the kernel (sequence gaps) so far. Raise queueCapacity, queueMaxMB or batchSize, ` +
         'or reduce load on the agent (fewer rules, faster sinks).',
     );
   }
@@ -44,6 +46,9 @@ export function emptyClientStats(): EsClientStats {
     delivered: 0,
     queueDrops: 0,
     handlerDrops: 0,
+    queueByteDrops: 0,
+    queueBytes: 0,
+    maxQueueBytes: 0,
     kernelDrops: { perType: { exec: 0, fork: 0, exit: 0 }, global: 0 },
     batches: 0,
     maxQueueDepth: 0,
@@ -159,6 +164,6 @@ function reportDrops(info: NativeDropInfo, drops: { reported: number }, report: 
   const total = info.queueDrops + info.kernelDrops;
   if (total > drops.reported) {
     drops.reported = total;
-    report(new EventsDroppedError(info.queueDrops, info.kernelDrops));
+    report(new EventsDroppedError(info.queueDrops, info.kernelDrops, info.queueByteDrops));
   }
 }

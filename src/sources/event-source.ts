@@ -39,8 +39,12 @@ export interface SourceDescription {
 export interface SourceCounters {
   /** Events lost before the agent saw them: sequence gaps reported by the kernel. */
   kernelDrops: number;
-  /** Events lost because the agent fell behind (native queue full). */
+  /** Events lost because the agent fell behind: a hand-off queue was full, in events or in bytes. */
   queueDrops: number;
+  /** The part of queueDrops lost because the queue's byte budget (queueMaxMB) was full. */
+  queueByteDrops?: number;
+  /** Bytes waiting in the hand-off queue now (where the source can tell). */
+  queueBytes?: number;
   /** Lines or messages the source could not use. */
   skipped: number;
   /** Time spent converting messages on the ES thread, where the source can measure it (the simulator). */

@@ -62,6 +62,7 @@ export function nativeEventConverter(host: HostFacts): NativeEventConverter {
         args,
         args_count: exec ? (event.argCount ?? args.length) : 0,
         command_line: commandLine(args),
+        Ext: exec && event.argsTruncated ? { args_truncated: true } : undefined,
         code_signature: codeSignatureOf({ signingId: proc.signingId, teamId: proc.teamId, cdhash: proc.cdhash, flags: proc.codesigningFlags }),
         parent: parentOf(event),
         start,

@@ -75,6 +75,8 @@ export class NativeSource implements EventSource {
       // Per client (version ≥ 4) when known; before that, the per-event-type gaps add up the same loss.
       kernelDrops: Math.max(stats.kernelDrops.global, sum(Object.values(stats.kernelDrops.perType))),
       queueDrops: stats.queueDrops,
+      queueByteDrops: stats.queueByteDrops,
+      queueBytes: stats.queueBytes,
       skipped: stats.conversionErrors,
       ...this.esThread(),
     };

@@ -9,8 +9,11 @@ import type { SimMessageSpec, SimulatorControls } from '../native/addon.js';
 export interface SimulationPlan {
   /** An eslogger or ECS NDJSON file whose events are injected in order. */
   replay?: string;
-  /** Ordinary execs per second, with an emond chain every `emondChainEverySeconds`. */
-  load?: { execPerSecond: number; emondChainEverySeconds: number };
+  /**
+   * Ordinary execs per second, with an emond chain every `emondChainEverySeconds`. With `argBytes`
+   * each ordinary exec carries about that many bytes of argv (a flood of huge command lines).
+   */
+  load?: { execPerSecond: number; emondChainEverySeconds: number; argBytes?: number };
 }
 
 /** The simulated machine's processes at start-up: the snapshot seeds the process tree with them. */
@@ -93,21 +96,38 @@ export class SimulatorDriver {
   private startLoad(load: NonNullable<SimulationPlan['load']>): void {
     const chain = emondChain();
     const ordinaryPerChain = Math.max(1, Math.round(load.execPerSecond * load.emondChainEverySeconds) - chain.length);
-    const pattern = [{ message: ordinaryExec(), repeat: ordinaryPerChain }, ...chain.map((message) => ({ message, repeat: 1 }))];
+    const pattern = [{ message: ordinaryExec(load.argBytes), repeat: ordinaryPerChain }, ...chain.map((message) => ({ message, repeat: 1 }))];
     // A day of load; stop() ends it sooner.
     const count = Math.round(load.execPerSecond * 86_400);
     this.sim.burst({ pattern, count, ratePerSecond: load.execPerSecond, stampNow: true });
   }
 }
 
-/** A developer's shell running git: the bulk of the load, never an alert. */
-function ordinaryExec(): SimMessageSpec {
+/** The size of each argument of a heavy load (like an `xargs` command line of file paths). */
+export const LOAD_ARG_CHUNK_BYTES = 1000;
+
+/**
+ * A developer's shell running git: the bulk of the load, never an alert. With `argBytes`, git gets
+ * about that many bytes of argv, in arguments of LOAD_ARG_CHUNK_BYTES, so the total cap
+ * (maxArgBytes) and the count cap (maxArgs) decide what is kept, not the one-argument cap.
+ */
+export function ordinaryExec(argBytes?: number): SimMessageSpec {
+  const args = ['git', 'status', '--short'];
+  if (argBytes !== undefined) {
+    let left = argBytes - args.join('').length;
+    for (let i = 0; left > 0; i++) {
+      const size = Math.min(LOAD_ARG_CHUNK_BYTES, left);
+      const label = `--${i}=`;
+      args.push(label + 'x'.repeat(Math.max(0, size - label.length)));
+      left -= Math.max(size, label.length);
+    }
+  }
   return {
     type: 'exec',
     version: 7,
     process: { pid: 5000, pidversion: 5000, ppid: 412, executable: '/bin/zsh', parent: { pid: 412, pidversion: 412 } },
     target: { pid: 5000, pidversion: 5001, ppid: 412, executable: '/usr/bin/git', parent: { pid: 412, pidversion: 412 } },
-    args: ['git', 'status', '--short'],
+    args,
     cwd: '/Users/ada/src/project',
   };
 }

@@ -105,7 +105,7 @@ describe('emondguard run', { timeout: 60_000 }, () => {
     const final = status(daemon.dir);
     expect(final?.state).toBe('stopped');
     // Every message the ES handler took reached the pipeline: nothing in flight was thrown away.
-    expect(final?.drops).toEqual({ kernel: 0, queue: 0 });
+    expect(final?.drops).toMatchObject({ kernel: 0, queue: 0, queueByteBudget: 0 });
     expect(final?.events.total).toBe(final?.esThread?.messages);
     const dbPath = path.join(daemon.dir, 'alerts.db');
     expect(countAlerts(dbPath)).toBe(final?.alerts.total);

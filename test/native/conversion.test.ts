@@ -168,6 +168,40 @@ describe('exec conversion', () => {
     expect(second?.argsTruncated).toBe(true);
   });
 
+  it('cuts one giant argument to maxArgLength bytes, on a UTF-8 boundary, and flags the truncation', async () => {
+    const c = collect({ maxArgLength: 9 });
+    // 'é' is two bytes: byte 9 falls inside the fifth one, so the cut backs off to 8 bytes.
+    deliver([emondShellExec({ args: ['/bin/sh', '-c', 'abcdefghijklmnop', 'ééééééé', 'short'] })]);
+    const [event] = await c.waitFor(1);
+    expect(event?.args).toEqual(['/bin/sh', '-c', 'abcdefghi', 'éééé', 'short']);
+    expect(event?.argCount).toBe(5);
+    expect(event?.argsTruncated).toBe(true);
+  });
+
+  it('cuts paths, signing ids and the working directory at 16 KiB, so no event exceeds a known size', async () => {
+    const c = collect();
+    const huge = `/${'p'.repeat(100_000)}`;
+    deliver([
+      emondShellExec({
+        target: shProcess({ executable: huge, signingId: 's'.repeat(20_000), teamId: 't'.repeat(20_000), tty: huge }),
+        process: { pid: 301, pidversion: 11, ppid: 300, executable: huge },
+        cwd: huge,
+        script: huge,
+      }),
+    ]);
+    const [event] = await c.waitFor(1);
+    expect(event?.process.executable).toHaveLength(16_384);
+    expect(event?.process.executableTruncated).toBe(true);
+    expect(event?.process.signingId).toHaveLength(16_384);
+    expect(event?.process.teamId).toHaveLength(16_384);
+    expect(event?.process.tty).toHaveLength(16_384);
+    expect(event?.instigator.executable).toHaveLength(16_384);
+    expect(event?.instigator.executableTruncated).toBe(true);
+    expect(event?.cwd).toHaveLength(16_384);
+    expect(event?.cwdTruncated).toBe(true);
+    expect(event?.script).toHaveLength(16_384);
+  });
+
   it('does not lend a reused pid its path: pidversion mismatch leaves the parent unresolved', async () => {
     // pid 300 now belongs to a later execution (pidversion 9), not the parent (7) of the message.
     sim().setProcessTable([{ pid: 300, ppid: 1, pidversion: 9, executable: '/usr/bin/innocent' }]);

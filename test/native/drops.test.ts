@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect, deliver, emondShellExec, handedOver, resetSimulator, settle, shProcess, sim } from './sim-helpers.js';
+import type { SimMessageSpec } from '../../src/native/native-types.js';
 
 afterEach(resetSimulator);
 
@@ -115,5 +116,64 @@ describe('simulated load', () => {
       expect(ms).toBeGreaterThanOrEqual(before - 1000);
       expect(ms).toBeLessThanOrEqual(Date.now() + 1000);
     }
+  });
+});
+
+describe('the byte budget (queueMaxMB)', () => {
+  // About 240 KB of argv per exec, the size the default maxArgBytes lets through.
+  const hugeExec = (): SimMessageSpec =>
+    emondShellExec({ args: ['/bin/sh', '-c', 'a'.repeat(60_000), 'b'.repeat(60_000), 'c'.repeat(60_000), 'd'.repeat(60_000)] });
+
+  it('drops huge-argv events once the queued ones hold queueMaxMB, and counts each drop exactly', async () => {
+    // A ring of 64 Ki events would hold 15 GB of these; the budget is 4 MB.
+    const c = collect({ queueCapacity: 1 << 16, batchSize: 16, queueMaxMB: 4 });
+    // The JS thread is stuck in waitUntilIdle, so nothing is handed back while the burst runs.
+    sim().burst({ message: hugeExec(), count: 2000 });
+    expect(sim().waitUntilIdle(20_000)).toBe(true);
+    const during = c.client.stats();
+    expect(during.maxQueueBytes).toBeLessThanOrEqual(4 * 2 ** 20);
+    expect(during.queueBytes).toBeGreaterThan(2 * 2 ** 20);
+    await handedOver(() => c.client.stats());
+    const stats = c.client.stats();
+    expect(stats.received).toBe(2000);
+    expect(stats.queueByteDrops).toBeGreaterThan(1900);
+    // The ring never filled: every drop is a byte-budget drop, and events in = delivered + drops.
+    expect(stats.queueDrops).toBe(stats.queueByteDrops);
+    expect(stats.delivered + stats.queueDrops).toBe(2000);
+    expect(c.events).toHaveLength(stats.delivered);
+    expect(c.events[0]?.args?.[2]).toHaveLength(60_000);
+    expect(c.drops.at(-1)).toMatchObject({ queueDrops: stats.queueDrops, queueByteDrops: stats.queueByteDrops });
+    // JavaScript handed every event back: the budget is free again.
+    expect(stats.queueBytes).toBe(0);
+  });
+
+  it('gives the bytes back: after a flood, ordinary events flow again, and recycled events do not keep huge buffers', async () => {
+    const c = collect({ queueCapacity: 1 << 16, batchSize: 16, queueMaxMB: 1 });
+    sim().burst({ message: hugeExec(), count: 300 });
+    expect(sim().waitUntilIdle(20_000)).toBe(true);
+    await handedOver(() => c.client.stats());
+    const afterFlood = c.client.stats();
+    expect(afterFlood.queueByteDrops).toBeGreaterThan(0);
+    // 200 small execs while JavaScript is stuck again: had the recycled events kept their 240 KB
+    // buffers, each would be charged for them and most would be dropped against 1 MB.
+    sim().burst({ message: emondShellExec(), count: 200 });
+    expect(sim().waitUntilIdle(20_000)).toBe(true);
+    expect(c.client.stats().queueBytes).toBeLessThan(200 * 8192);
+    await handedOver(() => c.client.stats());
+    const stats = c.client.stats();
+    expect(stats.queueByteDrops).toBe(afterFlood.queueByteDrops);
+    expect(stats.delivered - afterFlood.delivered).toBe(200);
+  });
+
+  it('always takes an event into an empty queue, even one larger than the whole budget', async () => {
+    const c = collect({ queueMaxMB: 1, maxArgBytes: 4 << 20, maxArgLength: 4 << 20 });
+    deliver([emondShellExec({ args: ['/bin/sh', '-c', 'x'.repeat(2 << 20)] })]);
+    const [event] = await c.waitFor(1);
+    expect(event?.args?.[2]).toHaveLength(2 << 20);
+    expect(c.client.stats().queueByteDrops).toBe(0);
+  });
+
+  it('rejects a queueMaxMB outside 1–65536, naming the option', () => {
+    expect(() => collect({ queueMaxMB: 0 })).toThrow(/queueMaxMB must be an integer from 1 to 65536/);
   });
 });

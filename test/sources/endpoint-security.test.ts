@@ -212,7 +212,7 @@ function sourceOnStandInClient() {
     /** Hands `natives` over as one batch, the way the addon's stream does. */
     batch(natives: NativeEvent[]) {
       const pending = [...natives];
-      deliverBatch?.({ length: pending.length, next: () => pending.shift() }, { queueDrops: 0, kernelDrops: 0, kernelDropsGlobal: 0 });
+      deliverBatch?.({ length: pending.length, next: () => pending.shift() }, { queueDrops: 0, queueByteDrops: 0, kernelDrops: 0, kernelDropsGlobal: 0 });
     },
   };
 }

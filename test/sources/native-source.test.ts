@@ -27,4 +27,18 @@ describe('NativeSource', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(seen).toHaveLength(0);
   });
+
+  it('marks a capped exec process.Ext.args_truncated, keeps the real args_count, and reports byte-budget drops in its counters', async () => {
+    const source = new NativeSource(addon(), { maxArgs: 2, batchLatencyMs: 1 });
+    const seen: ExecEvent[] = [];
+    await source.start({ onEvents: (events) => seen.push(...events), onWarning: () => {}, onFatal: () => {} });
+    sim().inject([emondShellExec(), emondShellExec({ args: ['/bin/sh'] })]);
+    expect(sim().waitUntilIdle(5000)).toBe(true);
+    await source.stop();
+    expect(seen[0]?.process.args).toEqual(['/bin/sh', '-c']);
+    expect(seen[0]?.process.args_count).toBe(3);
+    expect(seen[0]?.process.Ext).toEqual({ args_truncated: true });
+    expect(seen[1]?.process.Ext).toBeUndefined();
+    expect(source.counters()).toMatchObject({ queueDrops: 0, queueByteDrops: 0, queueBytes: 0 });
+  });
 });

@@ -14,6 +14,10 @@ export class AgentMetrics {
   suppressed = 0;
   kernelDrops = 0;
   queueDrops = 0;
+  /** The part of queueDrops lost to the hand-off queue's byte budget (queueMaxMB). */
+  queueByteDrops = 0;
+  /** Bytes waiting in the hand-off queue at the last refresh. */
+  queueBytes = 0;
   esThread: { messages: number; busyNs: number } | undefined;
   lastEventAt: string | null = null;
   lastAlertAt: string | null = null;

@@ -19,7 +19,11 @@ export interface AgentStatus {
   intervalSeconds: number;
   source: { kind: string; mode?: string; note?: string };
   events: { total: number; perSecond: number; lastEventAt: string | null; skipped: number };
-  drops: { kernel: number; queue: number };
+  /**
+   * `queue`: every event lost in a hand-off queue; `queueByteBudget`: the part of `queue` lost
+   * because the queue already held queueMaxMB. `queueBytes`: bytes waiting in it now.
+   */
+  drops: { kernel: number; queue: number; queueByteBudget?: number; queueBytes?: number };
   /** `total` alerts kept (rows), `merged` into identical ones, `suppressed` over max_signals. */
   alerts: { total: number; merged: number; suppressed: number; lastAlertAt: string | null };
   database: { path: string; sizeBytes: number | null };

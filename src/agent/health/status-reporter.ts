@@ -98,7 +98,7 @@ export class StatusReporter {
         lastEventAt: metrics.lastEventAt,
         skipped: metrics.skipped,
       },
-      drops: { kernel: metrics.kernelDrops, queue: metrics.queueDrops },
+      drops: { kernel: metrics.kernelDrops, queue: metrics.queueDrops, queueByteBudget: metrics.queueByteDrops, queueBytes: metrics.queueBytes },
       alerts: { total: metrics.alerts, merged: metrics.merged, suppressed: metrics.suppressed, lastAlertAt: metrics.lastAlertAt },
       database: { path: this.options.databasePath, sizeBytes: databaseSize(this.options.databasePath) },
       resources: this.sampler.sample(),

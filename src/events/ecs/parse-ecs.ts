@@ -1,3 +1,4 @@
+import { capArgs, capString, DEFAULT_ARGV_CAPS } from '../argv-caps.js';
 import { commandLine, entityId, processName } from '../exec-event.js';
 import type { CodeSignature, EcsProcess, ExecEvent, ParentProcess, ProcessAction } from '../exec-event.js';
 import { bad, isCount, isJsonObject, missing, type JsonObject } from '../json-fields.js';
@@ -93,22 +94,28 @@ function processOf(fields: EcsFields): EcsProcess {
   const executable = optionalText(fields, 'process.executable');
   const name = optionalText(fields, 'process.name') ?? (executable === undefined ? undefined : processName(executable));
   if (name === undefined) throw missing('process', 'executable');
-  const args = argsOf(fields);
+  const raw = argsOf(fields);
+  // The same caps as the live sources; a document that says it was cut already stays cut.
+  const { args, truncated } = capArgs(raw);
+  const givenLine = optionalText(fields, 'process.command_line');
+  // A command line of the kept arguments is at most their bytes plus one space between each.
+  const line = givenLine === undefined ? undefined : capString(givenLine, DEFAULT_ARGV_CAPS.maxArgBytes + DEFAULT_ARGV_CAPS.maxArgs);
   const start = optionalText(fields, 'process.start');
   const process: EcsProcess = {
     pid,
-    entity_id: optionalText(fields, 'process.entity_id') ?? entityId(pid, undefined, start),
-    name,
+    entity_id: capString(optionalText(fields, 'process.entity_id') ?? entityId(pid, undefined, start)),
+    name: capString(name),
     // Without process.executable the path is unknown; an empty string never matches a path pattern.
-    executable: executable ?? '',
+    executable: capString(executable ?? ''),
     args,
-    args_count: optionalCount(fields, 'process.args_count') ?? args.length,
-    command_line: optionalText(fields, 'process.command_line') ?? commandLine(args),
+    args_count: optionalCount(fields, 'process.args_count') ?? raw.length,
+    command_line: line ?? commandLine(args),
     parent: parentOf(fields),
   };
+  if (truncated || line !== givenLine || optionalFlag(fields, 'process.Ext.args_truncated') === true) process.Ext = { args_truncated: true };
   if (start !== undefined) process.start = start;
   const cwd = optionalText(fields, 'process.working_directory');
-  if (cwd !== undefined) process.working_directory = cwd;
+  if (cwd !== undefined) process.working_directory = capString(cwd);
   const exitCode = fields.get('process.exit_code');
   if (exitCode !== undefined) {
     if (typeof exitCode !== 'number' || !Number.isSafeInteger(exitCode)) throw bad('process.exit_code', 'an integer', exitCode);
@@ -126,8 +133,8 @@ function parentOf(fields: EcsFields): ParentProcess {
   };
   const executable = optionalText(fields, 'process.parent.executable');
   const name = optionalText(fields, 'process.parent.name') ?? (executable === undefined ? undefined : processName(executable));
-  if (name !== undefined) parent.name = name;
-  if (executable !== undefined) parent.executable = executable;
+  if (name !== undefined) parent.name = capString(name);
+  if (executable !== undefined) parent.executable = capString(executable);
   const entity = optionalText(fields, 'process.parent.entity_id');
   if (entity !== undefined) parent.entity_id = entity;
   const start = optionalText(fields, 'process.parent.start');

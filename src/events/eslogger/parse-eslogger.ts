@@ -1,3 +1,4 @@
+import { capArgs, capString, DEFAULT_ARGV_CAPS, type ArgvCaps } from '../argv-caps.js';
 import { commandLine, entityId, processName } from '../exec-event.js';
 import { codeSignatureOf, exitCodeOf } from '../es-values.js';
 import type { EcsProcess, ExecEvent, ParentProcess, ProcessAction } from '../exec-event.js';
@@ -123,8 +124,8 @@ function forkEvent(message: JsonObject, fork: JsonObject, version: number, heade
   const parent: ParentProcess = {
     pid: forker.token.pid,
     entity_id: entityId(forker.token.pid, forker.token.pidversion, forker.startTime),
-    name: processName(forker.executable),
-    executable: forker.executable,
+    name: processName(capString(forker.executable)),
+    executable: capString(forker.executable),
     start: forker.startTime,
   };
   return baseEvent('fork', ['start'], header, version, child, [], parent, { parentPidversion: forker.token.pidversion });
@@ -165,8 +166,12 @@ function baseEvent(
   args: string[],
   parent: ParentProcess,
   facts: ActionFacts = {},
+  caps: Readonly<ArgvCaps> = DEFAULT_ARGV_CAPS,
 ): ExecEvent {
   const { token } = source;
+  // The same caps as the native source: a line's size is its author's choice, the event's is not.
+  const capped = capArgs(args, caps);
+  const executable = capString(source.executable);
   // One literal per object, every key present (absent values undefined, which JSON and the rules
   // treat as missing): each event then has the same hidden classes, and a scan of millions of
   // lines adds no properties one by one.
@@ -177,14 +182,15 @@ function baseEvent(
     process: {
       pid: token.pid,
       entity_id: entityId(token.pid, token.pidversion, source.startTime),
-      name: processName(source.executable),
-      executable: source.executable,
-      args,
+      name: processName(executable),
+      executable,
+      args: capped.args,
       args_count: args.length,
-      command_line: commandLine(args),
+      command_line: commandLine(capped.args),
+      Ext: capped.truncated ? { args_truncated: true } : undefined,
       parent,
       start: source.startTime,
-      working_directory: facts.workingDirectory,
+      working_directory: facts.workingDirectory === undefined ? undefined : capString(facts.workingDirectory),
       exit_code: facts.exitCode,
       code_signature: codeSignatureOf({
         signingId: source.signingId,
@@ -204,13 +210,14 @@ function baseEvent(
       original_ppid: source.originalPpid,
       parent_pidversion: facts.parentPidversion ?? source.parentToken?.pidversion,
       responsible_pid: source.responsibleToken?.pid,
-      executable_truncated: source.executableTruncated,
+      executable_truncated: source.executableTruncated || executable !== source.executable,
+      args_truncated: action === 'exec' ? capped.truncated : undefined,
       cdhash: source.cdhash,
       is_platform_binary: source.isPlatformBinary,
       codesigning_flags: source.codesigningFlags,
       tty: source.tty,
       image_before_exec: facts.imageBeforeExec,
-      script: facts.script,
+      script: facts.script === undefined ? undefined : capString(facts.script),
     },
   };
 }
