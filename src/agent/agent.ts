@@ -17,7 +17,11 @@ import { AlertStore } from '../storage/alert-store.js';
 import { configuredRetention, type RetentionPolicy } from '../storage/retention.js';
 import { VERSION } from '../version.js';
 import { loadAgentRules, startupRules } from './agent-rules.js';
+import { agentStatePath } from './health/agent-state.js';
+import { AgentLifecycle } from './health/lifecycle.js';
 import { AgentMetrics } from './health/metrics.js';
+import { platformIdentity } from './health/process-identity.js';
+import { STALL_EXIT_CODE, StallWatchdog } from './health/stall-watchdog.js';
 import { StatusReporter } from './health/status-reporter.js';
 import { checkSourcePossible, currentSourceEnvironment, openSource, type SourceEnvironment } from './open-source.js';
 import { Pipeline } from './pipeline.js';
@@ -35,6 +39,11 @@ export interface AgentStartOptions {
   addon?: NativeAddon | null;
   /** Platform facts for source selection; tests stand in for a Mac. */
   environment?: Partial<Pick<SourceEnvironment, 'platform' | 'macosMajor'>>;
+  /**
+   * What the stall watchdog does once it has logged a stall: by default the process exits with
+   * STALL_EXIT_CODE so launchd restarts it. In-process tests record it instead.
+   */
+  onStall?: (reason: string) => void;
 }
 
 export interface ReloadOutcome {
@@ -71,6 +80,7 @@ export class Agent {
     readonly pipeline: Pipeline,
     readonly metrics: AgentMetrics,
     readonly addon: NativeAddon | null,
+    readonly lifecycle: AgentLifecycle,
   ) {
     this.finished = new Promise((resolve, reject) => {
       this.resolveFinished = resolve;
@@ -86,6 +96,7 @@ export class Agent {
   /** With a simulation plan: settles when the replay has been injected and delivered (true) or timed out (false). */
   simulationDone: Promise<boolean> | undefined;
   private reporter!: StatusReporter;
+  private stall: StallWatchdog | undefined;
 
   static async start(options: AgentStartOptions): Promise<Agent> {
     const { config } = options;
@@ -120,7 +131,16 @@ export class Agent {
       log,
     });
     const metrics = new AgentMetrics();
-    const agent = new Agent(config, log, store, fanOut, new Pipeline(rules, fanOut, metrics, log), metrics, addon);
+    // Lifecycle documents go to the same sinks, but straight through: never throttled, never queued behind alerts.
+    const lifecycle = new AgentLifecycle({
+      sinks,
+      log,
+      databasePath: config.databasePath,
+      metrics,
+      heartbeatSeconds: config.heartbeatSeconds,
+      refresh: () => agent.refreshSourceCounters(),
+    });
+    const agent: Agent = new Agent(config, log, store, fanOut, new Pipeline(rules, fanOut, metrics, log), metrics, addon, lifecycle);
     try {
       await agent.open(options, addonProblem);
     } catch (error) {
@@ -146,6 +166,8 @@ export class Agent {
     this.log.level = next.logLevel;
     this.retention = configuredRetention(next);
     this.reporter.reconfigure(next.statusIntervalSeconds, budgetsOf(next));
+    this.lifecycle.reconfigure(next.heartbeatSeconds);
+    this.lifecycle.rulesReloaded({ rules: this.pipeline.rules.length, taken: ruleProblems.length === 0, problems: ruleProblems });
     const needsRestart = changed.filter((key) => !CONFIG_KEYS[key].reloadable);
     const applied = changed.filter((key) => CONFIG_KEYS[key].reloadable);
     // Keys that need a restart keep their running values, so the recorded config stays what is in force.
@@ -169,7 +191,7 @@ export class Agent {
     const warnings = new WarningLimiter(10_000);
     const handlers: SourceHandlers = {
       // Until the tree is seeded, hold events back so no early exec is judged without its parent.
-      onEvents: (events) => (seeded ? this.pipeline.handle(events) : pending.push(events)),
+      onEvents: (events) => (seeded ? this.handle(events) : pending.push(events)),
       onWarning: (error) => {
         if (warnings.allow(codeOf(error))) this.log.warn(error.message, { code: codeOf(error) });
       },
@@ -187,7 +209,7 @@ export class Agent {
     this.driver = opened.driver;
     this.pipeline.tree.seed(this.snapshot(setting));
     seeded = true;
-    for (const events of pending.splice(0)) this.pipeline.handle(events);
+    for (const events of pending.splice(0)) this.handle(events);
 
     const description = this.source.describe();
     this.reporter = new StatusReporter({
@@ -196,6 +218,7 @@ export class Agent {
       budgets: budgetsOf(this.config),
       metrics: this.metrics,
       databasePath: this.config.databasePath,
+      processStart: platformIdentity().startToken(process.pid),
       source: () => description,
       refresh: () => this.refreshSourceCounters(),
       onWarning: (warning) => this.log.warn(`self-watchdog: ${warning.message}`),
@@ -207,6 +230,7 @@ export class Agent {
           count: kernel + queue,
           detail: { kernel, queue },
         }),
+      onTick: () => this.lifecycle.checkDrops(),
       onWriteError: (error) => {
         if (warnings.allow('status-file')) this.log.warn(`cannot write the status file ${this.config.statusPath}: ${describeError(error)}`);
       },
@@ -215,6 +239,22 @@ export class Agent {
     this.prune();
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
+    this.lifecycle.start({ source: description, rules: this.pipeline.rules.length, pid: process.pid });
+    if (this.config.watchdogStallSeconds > 0) {
+      const onStall =
+        options.onStall ??
+        ((reason: string) => {
+          this.log.error(`stall watchdog: ${reason}`);
+          process.exit(STALL_EXIT_CODE);
+        });
+      this.stall = new StallWatchdog({
+        stallSeconds: this.config.watchdogStallSeconds,
+        agentLogPath: this.config.agentLogPath,
+        statePath: agentStatePath(this.config.databasePath),
+        onStall,
+      });
+      this.stall.start();
+    }
     this.fanOut.recordAgentEvent({
       kind: 'start',
       message: `emondguard ${VERSION} started: source ${description.kind}${description.mode ? ` (${description.mode})` : ''}, ${this.pipeline.rules.length} rule(s)`,
@@ -249,12 +289,26 @@ export class Agent {
     }
   }
 
-  private refreshSourceCounters(): void {
+  /** One batch through the pipeline, with the stall watchdog told when it starts and ends. */
+  private handle(events: ExecEvent[]): void {
+    this.stall?.enter();
+    try {
+      this.pipeline.handle(events);
+    } finally {
+      this.stall?.leave();
+    }
+  }
+
+  /** Copies the source's counters into the metrics; returns how much waits in the source. */
+  private refreshSourceCounters(): { events: number | null; bytes: number | null } {
+    if (!this.source) return { events: null, bytes: null };
     const counters = this.source.counters();
     this.metrics.kernelDrops = counters.kernelDrops;
     this.metrics.queueDrops = counters.queueDrops;
     this.metrics.skipped = counters.skipped;
     this.metrics.esThread = counters.esThread;
+    if (counters.queued) this.stall?.setQueued(counters.queued.events);
+    return counters.queued ?? { events: null, bytes: null };
   }
 
   private prune(): void {
@@ -275,6 +329,9 @@ export class Agent {
       this.log.warn(`the event source did not stop cleanly: ${describeError(error)}`);
     }
     this.refreshSourceCounters();
+    await this.stall?.stop();
+    // Before the sinks close: the last document of a clean run.
+    this.lifecycle.stop(reason);
     this.fanOut.recordAgentEvent({
       kind: 'stop',
       message: `emondguard stopped (${reason}) after ${this.metrics.events} event(s) and ${this.metrics.alerts} alert(s)`,

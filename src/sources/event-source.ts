@@ -43,6 +43,8 @@ export interface SourceCounters {
   queueDrops: number;
   /** Lines or messages the source could not use. */
   skipped: number;
+  /** Events waiting to be handed to the pipeline, where the source can tell (heartbeats, the stall watchdog). */
+  queued?: { events: number; bytes: number | null };
   /** Time spent converting messages on the ES thread, where the source can measure it (the simulator). */
   esThread?: { messages: number; busyNs: number };
 }

@@ -76,6 +76,8 @@ export class NativeSource implements EventSource {
       kernelDrops: Math.max(stats.kernelDrops.global, sum(Object.values(stats.kernelDrops.perType))),
       queueDrops: stats.queueDrops,
       skipped: stats.conversionErrors,
+      // Received by the ES handler and neither handed over nor dropped: what waits in the native queue.
+      queued: { events: Math.max(0, stats.received - stats.delivered - stats.queueDrops), bytes: null },
       ...this.esThread(),
     };
   }
