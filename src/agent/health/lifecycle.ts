@@ -128,6 +128,8 @@ export class AgentLifecycle {
     const resources = this.sampler.sample();
     this.reportDrops(totals, now.getTime(), true);
     const dropped = totals.kernel - since.kernel + (totals.queue - since.queue);
+    // What this very document's write drops is counted in the next heartbeat, not lost by the reset.
+    const documentsDropped = this.documentsDropped;
     const document = this.emit('heartbeat', `emondguard alive: ${totals.events - since.events} event(s), ${dropped} dropped, ${totals.alerts - since.alerts} alert(s) in ${Math.round((now.getTime() - since.at) / 1000)} s`, {
       interval_seconds: this.options.heartbeatSeconds,
       period_seconds: Math.round((now.getTime() - since.at) / 100) / 10,
@@ -142,9 +144,9 @@ export class AgentLifecycle {
       queue_bytes: queue.bytes,
       rss_bytes: resources.rssBytes,
       cpu_percent: Math.round(resources.cpuPercent * 100) / 100,
-      documents_dropped: this.documentsDropped,
+      documents_dropped: documentsDropped,
     });
-    this.documentsDropped = 0;
+    this.documentsDropped -= documentsDropped;
     this.previous = totals;
     this.state.lastHeartbeatAt = now.toISOString();
     this.saveState();
