@@ -252,6 +252,7 @@ export class Agent {
         agentLogPath: this.config.agentLogPath,
         statePath: agentStatePath(this.config.databasePath),
         onStall,
+        onError: (error) => this.log.error(`the stall watchdog stopped; a stuck pipeline will not be restarted until the agent is: ${describeError(error)}`),
       });
       this.stall.start();
     }
@@ -307,7 +308,7 @@ export class Agent {
     this.metrics.queueDrops = counters.queueDrops;
     this.metrics.skipped = counters.skipped;
     this.metrics.esThread = counters.esThread;
-    if (counters.queued) this.stall?.setQueued(counters.queued.events);
+    if (counters.received !== undefined) this.stall?.observeReceived(counters.received);
     return counters.queued ?? { events: null, bytes: null };
   }
 

@@ -78,6 +78,7 @@ export class NativeSource implements EventSource {
       skipped: stats.conversionErrors,
       // Received by the ES handler and neither handed over nor dropped: what waits in the native queue.
       queued: { events: Math.max(0, stats.received - stats.delivered - stats.queueDrops), bytes: null },
+      received: stats.received,
       ...this.esThread(),
     };
   }

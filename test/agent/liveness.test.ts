@@ -187,7 +187,7 @@ describe('silence is visible', { timeout: 90_000 }, () => {
 const watchdog = new StallWatchdog({ stallSeconds: 1, agentLogPath: null, statePath: ${JSON.stringify(path.join(dir, 'none.json'))},
   onStall: (reason) => { process.stdout.write(reason); process.exit(STALL_EXIT_CODE); } });
 watchdog.start();
-watchdog.enter(); watchdog.leave(); watchdog.setQueued(5);
+watchdog.enter(); watchdog.leave(); watchdog.observeReceived(100); watchdog.observeReceived(105);
 setInterval(() => undefined, 1000);
 `,
     );
@@ -196,5 +196,31 @@ setInterval(() => undefined, 1000);
     expect(result.status).toBe(70);
     expect(result.stdout).toMatch(/^5 event\(s\) are queued and no batch has been processed for \d+ s/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe('the stall watchdog in process', () => {
+  it('an idle source is no stall; messages that come in while no batch finishes are', async () => {
+    const { StallWatchdog } = await import('../../src/agent/health/stall-watchdog.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'emondguard-stall-'));
+    const stalls: string[] = [];
+    const watchdog = new StallWatchdog({ stallSeconds: 1, agentLogPath: null, statePath: path.join(dir, 'none.json'), onStall: (reason) => stalls.push(reason), killAfterMs: null });
+    watchdog.start();
+    try {
+      // A message the source took in and discarded (never delivered): then batches finish, then quiet.
+      watchdog.observeReceived(100);
+      watchdog.enter();
+      watchdog.leave();
+      watchdog.observeReceived(101);
+      await new Promise((r) => setTimeout(r, 2500));
+      watchdog.observeReceived(101);
+      expect(stalls).toEqual([]);
+      // Now messages arrive and no batch finishes.
+      watchdog.observeReceived(104);
+      await until(() => stalls.length > 0, 10_000);
+      expect(stalls[0]).toMatch(/^3 event\(s\) are queued and no batch has been processed for \d+ s/);
+    } finally {
+      await watchdog.stop();
+    }
   });
 });

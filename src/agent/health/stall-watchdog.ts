@@ -7,9 +7,9 @@ import { Worker } from 'node:worker_threads';
  *
  * The check cannot run on the thread it watches: a blocked thread runs no timers. So it runs in a
  * worker thread that reads three numbers the pipeline publishes in shared memory — since when
- * the current batch is being handled (0: idle), how many batches are done, how many events wait
- * in the source — and declares a stall when a batch has been in hand for `stallSeconds`, or
- * events have waited that long with no batch finished.
+ * the current batch is being handled (0: idle), how many batches are done, how many messages
+ * the source took in since a batch last finished — and declares a stall when a batch has been in
+ * hand for `stallSeconds`, or messages came in and no batch finished for that long.
  *
  * On a stall the worker writes why (stderr, which launchd keeps, the agent log file, and the
  * state record, so the next start's `unclean-shutdown` document carries the reason) and tells the
@@ -28,6 +28,13 @@ export interface StallWatchdogOptions {
   statePath: string;
   /** The main thread's side: log through the agent's logger and exit. Tests replace it. */
   onStall: (reason: string) => void;
+  /**
+   * How long the main thread has to act on the stall before the worker ends the process with
+   * SIGKILL (default 1000 ms); null never does — for tests that run the watchdog in their own process.
+   */
+  killAfterMs?: number | null;
+  /** The watchdog thread itself failed (it cannot watch any more): reported, never fatal. */
+  onError?: (error: Error) => void;
 }
 
 const BUSY_SINCE = 0;
@@ -49,6 +56,7 @@ export class StallWatchdog {
         agentLogPath: this.options.agentLogPath,
         statePath: this.options.statePath,
         pid: process.pid,
+        killAfterMs: this.options.killAfterMs === undefined ? 1000 : this.options.killAfterMs,
       },
       // Its own small heap: it holds a few numbers.
       resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
@@ -56,7 +64,7 @@ export class StallWatchdog {
     this.worker.on('message', (message: { stall?: string }) => {
       if (typeof message.stall === 'string') this.options.onStall(message.stall);
     });
-    this.worker.on('error', () => undefined);
+    this.worker.on('error', (error: Error) => this.options.onError?.(error));
     this.worker.unref();
   }
 
@@ -71,10 +79,23 @@ export class StallWatchdog {
     Atomics.add(this.shared, PROGRESS, 1n);
   }
 
-  /** Events waiting in the source (native queue, reader backlog), when the source can tell. */
-  setQueued(events: number): void {
-    Atomics.store(this.shared, QUEUED, BigInt(Math.max(0, Math.floor(events))));
+  /**
+   * The source's running count of messages taken in (each status tick). What came in since the
+   * last tick on which a batch had finished is what waits: a count, never a difference of two
+   * counters that could drift (a message the source takes in and discards would otherwise count
+   * as "waiting" for ever and end an idle agent).
+   */
+  observeReceived(received: number): void {
+    const progress = Atomics.load(this.shared, PROGRESS);
+    if (progress !== this.progressAtBaseline || this.receivedBaseline === undefined) {
+      this.progressAtBaseline = progress;
+      this.receivedBaseline = received;
+    }
+    Atomics.store(this.shared, QUEUED, BigInt(Math.max(0, received - this.receivedBaseline)));
   }
+
+  private progressAtBaseline = -1n;
+  private receivedBaseline: number | undefined;
 
   async stop(): Promise<void> {
     const worker = this.worker;
@@ -155,7 +176,7 @@ function check() {
   recordReason(reason);
   parentPort.postMessage({ stall: reason });
   // The main thread exits with the stall code if it can take the message; if it is stuck, end it here.
-  setTimeout(() => process.kill(workerData.pid, 'SIGKILL'), 1000);
+  if (workerData.killAfterMs !== null) setTimeout(() => process.kill(workerData.pid, 'SIGKILL'), workerData.killAfterMs);
 }
 
 setInterval(check, Math.max(100, Math.min(1000, stallMs / 4)));
