@@ -18,7 +18,11 @@ import { checkOwnDirectories } from '../storage/own-directories.js';
 import { configuredRetention, type RetentionPolicy } from '../storage/retention.js';
 import { VERSION } from '../version.js';
 import { loadAgentRules, startupRules } from './agent-rules.js';
+import { agentStatePath } from './health/agent-state.js';
+import { AgentLifecycle } from './health/lifecycle.js';
 import { AgentMetrics } from './health/metrics.js';
+import { platformIdentity } from './health/process-identity.js';
+import { STALL_EXIT_CODE, StallWatchdog } from './health/stall-watchdog.js';
 import { StatusReporter } from './health/status-reporter.js';
 import { checkSourcePossible, currentSourceEnvironment, openSource, type SourceEnvironment } from './open-source.js';
 import { Pipeline } from './pipeline.js';
@@ -36,6 +40,11 @@ export interface AgentStartOptions {
   addon?: NativeAddon | null;
   /** Platform facts for source selection; tests stand in for a Mac. */
   environment?: Partial<Pick<SourceEnvironment, 'platform' | 'macosMajor'>>;
+  /**
+   * What the stall watchdog does once it has logged a stall: by default the process exits with
+   * STALL_EXIT_CODE so launchd restarts it. In-process tests record it instead.
+   */
+  onStall?: (reason: string) => void;
 }
 
 export interface ReloadOutcome {
@@ -72,6 +81,7 @@ export class Agent {
     readonly pipeline: Pipeline,
     readonly metrics: AgentMetrics,
     readonly addon: NativeAddon | null,
+    readonly lifecycle: AgentLifecycle,
   ) {
     this.finished = new Promise((resolve, reject) => {
       this.resolveFinished = resolve;
@@ -87,6 +97,7 @@ export class Agent {
   /** With a simulation plan: settles when the replay has been injected and delivered (true) or timed out (false). */
   simulationDone: Promise<boolean> | undefined;
   private reporter!: StatusReporter;
+  private stall: StallWatchdog | undefined;
 
   static async start(options: AgentStartOptions): Promise<Agent> {
     const { config } = options;
@@ -126,7 +137,16 @@ export class Agent {
       log,
     });
     const metrics = new AgentMetrics();
-    const agent = new Agent(config, log, store, fanOut, new Pipeline(rules, fanOut, metrics, log), metrics, addon);
+    // Lifecycle documents go to the same sinks, but straight through: never throttled, never queued behind alerts.
+    const lifecycle = new AgentLifecycle({
+      sinks,
+      log,
+      databasePath: config.databasePath,
+      metrics,
+      heartbeatSeconds: config.heartbeatSeconds,
+      refresh: () => agent.refreshSourceCounters(),
+    });
+    const agent: Agent = new Agent(config, log, store, fanOut, new Pipeline(rules, fanOut, metrics, log), metrics, addon, lifecycle);
     try {
       await agent.open(options, addonProblem);
     } catch (error) {
@@ -152,6 +172,8 @@ export class Agent {
     this.log.level = next.logLevel;
     this.retention = configuredRetention(next);
     this.reporter.reconfigure(next.statusIntervalSeconds, budgetsOf(next));
+    this.lifecycle.reconfigure(next.heartbeatSeconds);
+    this.lifecycle.rulesReloaded({ rules: this.pipeline.rules.length, taken: ruleProblems.length === 0, problems: ruleProblems });
     const needsRestart = changed.filter((key) => !CONFIG_KEYS[key].reloadable);
     const applied = changed.filter((key) => CONFIG_KEYS[key].reloadable);
     // Keys that need a restart keep their running values, so the recorded config stays what is in force.
@@ -175,7 +197,7 @@ export class Agent {
     const warnings = new WarningLimiter(10_000);
     const handlers: SourceHandlers = {
       // Until the tree is seeded, hold events back so no early exec is judged without its parent.
-      onEvents: (events) => (seeded ? this.pipeline.handle(events) : pending.push(events)),
+      onEvents: (events) => (seeded ? this.handle(events) : pending.push(events)),
       onWarning: (error) => {
         if (warnings.allow(codeOf(error))) this.log.warn(error.message, { code: codeOf(error) });
       },
@@ -193,7 +215,7 @@ export class Agent {
     this.driver = opened.driver;
     this.pipeline.tree.seed(this.snapshot(setting));
     seeded = true;
-    for (const events of pending.splice(0)) this.pipeline.handle(events);
+    for (const events of pending.splice(0)) this.handle(events);
 
     const description = this.source.describe();
     this.reporter = new StatusReporter({
@@ -202,6 +224,7 @@ export class Agent {
       budgets: budgetsOf(this.config),
       metrics: this.metrics,
       databasePath: this.config.databasePath,
+      processStart: platformIdentity().startToken(process.pid),
       source: () => description,
       refresh: () => this.refreshSourceCounters(),
       onWarning: (warning) => this.log.warn(`self-watchdog: ${warning.message}`),
@@ -213,6 +236,7 @@ export class Agent {
           count: kernel + queue,
           detail: { kernel, queue },
         }),
+      onTick: () => this.lifecycle.checkDrops(),
       onWriteError: (error) => {
         if (warnings.allow('status-file')) this.log.warn(`cannot write the status file ${this.config.statusPath}: ${describeError(error)}`);
       },
@@ -221,6 +245,23 @@ export class Agent {
     this.prune();
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
+    this.lifecycle.start({ source: description, rules: this.pipeline.rules.length, pid: process.pid });
+    if (this.config.watchdogStallSeconds > 0) {
+      const onStall =
+        options.onStall ??
+        ((reason: string) => {
+          this.log.error(`stall watchdog: ${reason}`);
+          process.exit(STALL_EXIT_CODE);
+        });
+      this.stall = new StallWatchdog({
+        stallSeconds: this.config.watchdogStallSeconds,
+        agentLogPath: this.config.agentLogPath,
+        statePath: agentStatePath(this.config.databasePath),
+        onStall,
+        onError: (error) => this.log.error(`the stall watchdog stopped; a stuck pipeline will not be restarted until the agent is: ${describeError(error)}`),
+      });
+      this.stall.start();
+    }
     this.fanOut.recordAgentEvent({
       kind: 'start',
       message: `emondguard ${VERSION} started: source ${description.kind}${description.mode ? ` (${description.mode})` : ''}, ${this.pipeline.rules.length} rule(s)`,
@@ -255,7 +296,19 @@ export class Agent {
     }
   }
 
-  private refreshSourceCounters(): void {
+  /** One batch through the pipeline, with the stall watchdog told when it starts and ends. */
+  private handle(events: ExecEvent[]): void {
+    this.stall?.enter();
+    try {
+      this.pipeline.handle(events);
+    } finally {
+      this.stall?.leave();
+    }
+  }
+
+  /** Copies the source's counters into the metrics; returns how much waits in the source. */
+  private refreshSourceCounters(): { events: number | null; bytes: number | null } {
+    if (!this.source) return { events: null, bytes: null };
     const counters = this.source.counters();
     this.metrics.kernelDrops = counters.kernelDrops;
     this.metrics.queueDrops = counters.queueDrops;
@@ -263,6 +316,8 @@ export class Agent {
     this.metrics.queueBytes = counters.queueBytes ?? 0;
     this.metrics.skipped = counters.skipped;
     this.metrics.esThread = counters.esThread;
+    if (counters.received !== undefined) this.stall?.observeReceived(counters.received);
+    return counters.queued ?? { events: null, bytes: null };
   }
 
   private prune(): void {
@@ -283,6 +338,9 @@ export class Agent {
       this.log.warn(`the event source did not stop cleanly: ${describeError(error)}`);
     }
     this.refreshSourceCounters();
+    await this.stall?.stop();
+    // Before the sinks close: the last document of a clean run.
+    this.lifecycle.stop(reason);
     this.fanOut.recordAgentEvent({
       kind: 'stop',
       message: `emondguard stopped (${reason}) after ${this.metrics.events} event(s) and ${this.metrics.alerts} alert(s)`,

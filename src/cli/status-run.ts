@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/errors.js';
+import { platformIdentity, type ProcessIdentity } from '../agent/health/process-identity.js';
 import { isStale, readStatusFile, StatusFileError, type AgentStatus } from '../agent/health/status-file.js';
 import { UsageError } from '../errors.js';
 
@@ -8,8 +9,23 @@ export interface StatusOptions {
   json?: boolean;
 }
 
-/** `emondguard status`: exit 0 when the agent runs and its status file is current, 1 otherwise. */
-export async function runStatus(options: StatusOptions): Promise<void> {
+/** Whether the recorded agent process still exists, and is the one that wrote the file. */
+export type Liveness = 'alive' | 'gone' | 'reused';
+
+export function agentLiveness(status: AgentStatus, identity: ProcessIdentity): Liveness {
+  const token = identity.startToken(status.pid);
+  if (token === null) return 'gone';
+  // Files from before start times were recorded: the pid alone is all there is to go on.
+  if (status.processStart === undefined || status.processStart === null) return 'alive';
+  return token === status.processStart ? 'alive' : 'reused';
+}
+
+/**
+ * `emondguard status`: exit 0 when the agent runs and its status file is current, 1 otherwise. A
+ * file that says "running" is believed only while its pid is alive with its recorded start time:
+ * after a SIGKILL the answer is "not running" at once, not after the file goes stale.
+ */
+export async function runStatus(options: StatusOptions, identity: ProcessIdentity = platformIdentity()): Promise<void> {
   const file = options.statusFile ?? (await statusPathFromConfig(options.config));
   let status: AgentStatus;
   try {
@@ -23,8 +39,14 @@ export async function runStatus(options: StatusOptions): Promise<void> {
     throw error;
   }
   const stale = isStale(status);
-  const healthy = status.state === 'running' && !stale;
-  process.stdout.write(options.json ? `${JSON.stringify({ ...status, stale, running: healthy }, null, 2)}\n` : render(status, stale));
+  const liveness = status.state === 'running' ? agentLiveness(status, identity) : 'gone';
+  const died = status.state === 'running' && liveness !== 'alive';
+  const healthy = status.state === 'running' && liveness === 'alive' && !stale;
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify({ ...status, stale, running: healthy, ...(died ? { died: true, diedAfter: status.updatedAt, pidReused: liveness === 'reused' } : {}) }, null, 2)}\n`
+      : render(status, stale, died ? liveness : undefined),
+  );
   process.exitCode = healthy ? 0 : 1;
 }
 
@@ -39,11 +61,14 @@ async function statusPathFromConfig(configPath: string | undefined): Promise<str
   }
 }
 
-function render(s: AgentStatus, stale: boolean): string {
+function render(s: AgentStatus, stale: boolean, died: Liveness | undefined): string {
   const state =
     s.state === 'stopped'
       ? `stopped at ${s.updatedAt}`
-      : stale
+      : died
+        ? `not running (died at ${s.updatedAt} or soon after: pid ${s.pid} ${died === 'reused' ? 'now belongs to another process' : 'no longer exists'}, without a clean stop). ` +
+          'launchd restarts it (KeepAlive); check the agent log and `emondguard doctor`'
+        : stale
         ? `NOT RESPONDING: last update ${s.updatedAt} (pid ${s.pid}); check \`emondguard doctor\` and the agent log`
         : `running (pid ${s.pid}), up ${duration(s.uptimeSeconds)}`;
   const rows: Array<[string, string]> = [

@@ -288,6 +288,18 @@ export const CONFIG_KEYS = {
     description: 'How long a budget must be exceeded before the watchdog warns.',
     reloadable: true,
   }),
+  heartbeatSeconds: key({
+    kind: integer(1, 86_400, 'seconds'),
+    default: 60,
+    description: 'How often the agent writes a heartbeat document (counters since the previous one) to the NDJSON file and the unified log; a SIEM alerts when three are missing.',
+    reloadable: true,
+  }),
+  watchdogStallSeconds: key({
+    kind: integer(0, 3600, 'seconds'),
+    default: 30,
+    description: 'The agent exits (launchd restarts it) when its pipeline makes no progress this long while events wait; 0 turns the stall watchdog off.',
+    reloadable: false,
+  }),
 };
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

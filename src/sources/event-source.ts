@@ -47,6 +47,10 @@ export interface SourceCounters {
   queueBytes?: number;
   /** Lines or messages the source could not use. */
   skipped: number;
+  /** Events waiting to be handed to the pipeline, where the source can tell (heartbeats, the stall watchdog). */
+  queued?: { events: number; bytes: number | null };
+  /** Messages the source has taken in so far, where it counts them (the stall watchdog's "events keep coming"). */
+  received?: number;
   /** Time spent converting messages on the ES thread, where the source can measure it (the simulator). */
   esThread?: { messages: number; busyNs: number };
 }

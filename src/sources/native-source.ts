@@ -78,6 +78,9 @@ export class NativeSource implements EventSource {
       queueByteDrops: stats.queueByteDrops,
       queueBytes: stats.queueBytes,
       skipped: stats.conversionErrors,
+      // Received by the ES handler and neither handed over nor dropped: what waits in the native queue.
+      queued: { events: Math.max(0, stats.received - stats.delivered - stats.queueDrops), bytes: null },
+      received: stats.received,
       ...this.esThread(),
     };
   }

@@ -95,7 +95,11 @@ describe('the agent, end to end through the ES simulator', () => {
     expect(logged[0]?.message).toContain('process.name=sh');
     expect(logged[0]?.message).toContain('process.parent.name=emond');
     expect(logged[0]?.message).toContain('<private>');
-    const ecs = readFileSync(config.alertsNdjsonPath as string, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(config.alertsNdjsonPath as string, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // The agent's own documents share the stream: started first, stopped last, alerts between.
+    expect(lines[0]?.event.action).toBe('agent-started');
+    expect(lines.at(-1)?.event.action).toBe('agent-stopped');
+    const ecs = lines.filter((d) => d.event.dataset !== 'emondguard.agent');
     expect(ecs.map((d) => [d.event.kind, d.rule.id, d.process.name])).toEqual([
       ['alert', '3e3d15c6-1509-479a-b125-21718372157e', 'sh'],
       ['alert', '3e3d15c6-1509-479a-b125-21718372157e', 'curl'],

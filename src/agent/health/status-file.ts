@@ -11,6 +11,11 @@ export interface AgentStatus {
   /** `stopped` is written on a clean shutdown, so a stale file is told apart from a stop. */
   state: 'running' | 'stopped';
   pid: number;
+  /**
+   * The agent process's start time as the platform reports it (ProcessIdentity): with the pid, who
+   * the agent is. `status` says "running" only while that pid has that start time.
+   */
+  processStart?: string | null;
   agentVersion: string;
   startedAt: string;
   updatedAt: string;

@@ -11,6 +11,8 @@ export interface StatusReporterOptions {
   budgets: WatchdogBudgets;
   metrics: AgentMetrics;
   databasePath: string;
+  /** This process's start-time token (ProcessIdentity), recorded beside the pid. */
+  processStart?: string | null;
   /** The live source's description (kind, mode, note) at the time of each update. */
   source: () => AgentStatus['source'];
   /** Called first on every update, to bring the metrics up to date (the source's drop counters). */
@@ -19,6 +21,8 @@ export interface StatusReporterOptions {
   onRecovered: (budget: WatchdogWarning['budget']) => void;
   /** Kernel or queue drops since the previous update (recorded as agent events). */
   onDrops: (drops: { kernel: number; queue: number }) => void;
+  /** After every update, running or not: the lifecycle's drop report and the stall watchdog's queue depth. */
+  onTick?: () => void;
   /** Reported, never thrown: a full disk must not stop detection. */
   onWriteError: (error: unknown) => void;
   now?: () => Date;
@@ -69,6 +73,7 @@ export class StatusReporter {
     if (drops.kernel > 0 || drops.queue > 0) this.options.onDrops(drops);
     this.previous = { at: this.now().getTime(), events: status.events.total, kernel: status.drops.kernel, queue: status.drops.queue };
     this.write(status);
+    this.options.onTick?.();
     return status;
   }
 
@@ -86,6 +91,7 @@ export class StatusReporter {
       schema: 1,
       state,
       pid: process.pid,
+      processStart: this.options.processStart ?? null,
       agentVersion: VERSION,
       startedAt: this.startedAt.toISOString(),
       updatedAt: now.toISOString(),

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../storage/file-modes.js';
 import { openSafely } from '../../storage/safe-files.js';
 import type { StoredAlert } from '../stored-alert.js';
-import type { AlertSink } from './alert-sink.js';
+import type { AgentDocument, AlertSink } from './alert-sink.js';
 
 /**
  * The ECS NDJSON file for log shippers (Elastic Agent, Filebeat, Fluent Bit): one alert document
@@ -64,12 +64,21 @@ export class NdjsonFileSink implements AlertSink {
   }
 
   write(alerts: readonly StoredAlert[]): void {
-    if (alerts.length === 0) return;
-    const buffer = Buffer.from(alerts.map((a) => `${JSON.stringify(a.document)}\n`).join(''), 'utf8');
+    this.append(alerts.map((a) => a.document));
+  }
+
+  /** The agent's lifecycle documents go in the same stream, so a shipper sends them with the alerts. */
+  writeDocuments(documents: readonly AgentDocument[]): void {
+    this.append(documents);
+  }
+
+  private append(documents: readonly object[]): void {
+    if (documents.length === 0) return;
+    const buffer = Buffer.from(documents.map((d) => `${JSON.stringify(d)}\n`).join(''), 'utf8');
     const fd = this.open();
     if (this.size > 0 && this.size + buffer.length > this.maxBytes) {
       this.rotate();
-      return this.write(alerts);
+      return this.append(documents);
     }
     const before = this.size;
     try {

@@ -6,7 +6,7 @@ import {
   type UnifiedLogWriter,
 } from '../../logging/unified-log.js';
 import type { StoredAlert } from '../stored-alert.js';
-import type { AlertSink } from './alert-sink.js';
+import type { AgentDocument, AlertSink } from './alert-sink.js';
 
 /**
  * One structured line per alert in the unified log (subsystem com.emondguard.agent, category
@@ -72,6 +72,18 @@ export class UnifiedLogAlertSink implements AlertSink {
     for (const alert of alerts) {
       const { message, detail } = this.format(alert);
       this.writer.log(UNIFIED_LOG_SUBSYSTEM, UNIFIED_LOG_CATEGORIES.alert, this.level, message, { public: true, detail });
+    }
+  }
+
+  /**
+   * Lifecycle documents go to category `agent`, all public: they are the agent's own words and
+   * counters, never a command line. Drops and unclean shutdowns are errors, so `log show` keeps them.
+   */
+  writeDocuments(documents: readonly AgentDocument[]): void {
+    for (const document of documents) {
+      const fields = Object.entries(document.emondguard).map(([field, value]) => formatField(field, value)).join(' ');
+      const level: UnifiedLogLevel = document.event.action === 'events-dropped' || document.event.action === 'unclean-shutdown' ? 'error' : 'default';
+      this.writer.log(UNIFIED_LOG_SUBSYSTEM, UNIFIED_LOG_CATEGORIES.agent, level, `emondguard ${document.event.action} agent.id=${document.agent.id} ${fields}`.trimEnd(), { public: true });
     }
   }
 
