@@ -1,5 +1,6 @@
 #include "es_client_wrap.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -42,6 +43,10 @@ namespace {
 // delivery thread waits, the ring fills, and the ES thread starts counting queue drops: memory
 // stays bounded when JavaScript cannot keep up.
 constexpr int kMaxBatchesInFlight = 8;
+// A batch holds at most 1/kBatchBytesShare of queueMaxMB, and never less than kMinBatchBytesCap
+// (one big event always fits: the loop stops only after the byte cap is reached).
+constexpr size_t kBatchBytesShare = 16;
+constexpr size_t kMinBatchBytesCap = 1u << 20;
 
 void freeBatch(Batch *batch) {
   for (ConvertedEvent *event : *batch) delete event;
@@ -141,6 +146,11 @@ void deliveryLoop(ClientRun *run, DeliveryFunction tsfn) {
   egNameCurrentThread("eg-delivery");
   EventPipeline &pipeline = run->pipeline;
   const size_t batchSize = pipeline.options().batchSize;
+  // A batch carries at most a slice of the byte budget. JavaScript holds one batch as a string
+  // while it works on it, and V8 frees that string only at its next major GC: a batch as large as
+  // the whole budget (256 events of 250 KB argv) made the agent's heap twice the budget on top of
+  // the queue itself. Smaller batches keep what JavaScript holds small; the count is unchanged.
+  const size_t maxBatchBytes = std::max<size_t>(kMinBatchBytesCap, pipeline.options().queueMaxBytes / kBatchBytesShare);
   while (pipeline.waitForBatch()) {
     // Bound what waits for JavaScript; once closed, flush everything that was already received.
     {
@@ -152,10 +162,12 @@ void deliveryLoop(ClientRun *run, DeliveryFunction tsfn) {
     }
     Batch *batch = new Batch();
     batch->reserve(batchSize);
-    while (batch->size() < batchSize) {
+    size_t batchBytes = 0;
+    while (batch->size() < batchSize && batchBytes < maxBatchBytes) {
       ConvertedEvent *event = pipeline.pop();
       if (event == nullptr) break;
       batch->push_back(event);
+      batchBytes += event->accountedBytes;
     }
     if (batch->empty()) {
       delete batch;

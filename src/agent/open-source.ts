@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import os from 'node:os';
 import type { AgentConfig, SourceSetting } from '../config/keys.js';
+import type { ArgvCaps } from '../events/argv-caps.js';
 import type { AgentLog } from '../logging/agent-logger.js';
 import { EsClientError, type EsClientOptions, type NativeAddon } from '../native/addon.js';
 import type { EventSource, SourceHandlers } from '../sources/event-source.js';
@@ -56,7 +57,7 @@ export async function openSource(
   if (setting.startsWith('file:')) {
     // Loaded on use, like the eslogger source: the daemon on Endpoint Security never reads lines.
     const { FileSource } = await import('../sources/file-source.js');
-    return started(new FileSource(setting.slice('file:'.length)), handlers);
+    return started(new FileSource(setting.slice('file:'.length), argvCapsOf(config)), handlers);
   }
   switch (setting) {
     case 'eslogger':
@@ -126,7 +127,12 @@ async function started(source: EventSource, handlers: SourceHandlers): Promise<O
 /** The eslogger source and its line parsers, child-process handling and readers, loaded only when chosen. */
 async function esloggerSource(config: AgentConfig): Promise<EsloggerSource> {
   const { EsloggerSource } = await import('../sources/eslogger-source.js');
-  return new EsloggerSource({ path: config.esloggerPath, events: config.esEvents });
+  return new EsloggerSource({ path: config.esloggerPath, events: config.esEvents, argvCaps: argvCapsOf(config) });
+}
+
+/** The argv caps every source applies, from the configuration (the native addon gets the same three keys). */
+export function argvCapsOf(config: Pick<AgentConfig, 'maxArgs' | 'maxArgBytes' | 'maxArgLength'>): ArgvCaps {
+  return { maxArgs: config.maxArgs, maxArgBytes: config.maxArgBytes, maxArgLength: config.maxArgLength };
 }
 
 /**

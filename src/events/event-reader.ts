@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import type { ArgvCaps } from './argv-caps.js';
 import { EventParseError, inputErrorFrom } from './errors.js';
 import type { ExecEvent } from './exec-event.js';
 import { LineSplitter, type LineSink } from './line-splitter.js';
@@ -12,6 +13,8 @@ export interface EventReaderOptions {
   input?: string;
   stats?: LineStats;
   maxLineBytes?: number;
+  /** The argv caps (the configuration's maxArgs, maxArgBytes, maxArgLength); the defaults otherwise. */
+  argvCaps?: Readonly<ArgvCaps>;
 }
 
 /**
@@ -23,6 +26,7 @@ export class EventReader implements LineSink {
   readonly stats: LineStats;
   private readonly splitter: LineSplitter;
   private readonly label: string;
+  private readonly argvCaps: Readonly<ArgvCaps> | undefined;
 
   constructor(
     private readonly onEvent: (event: ExecEvent) => void,
@@ -30,6 +34,7 @@ export class EventReader implements LineSink {
   ) {
     this.stats = options.stats ?? new LineStats();
     this.label = options.input === undefined || options.input === '-' ? 'stdin' : options.input;
+    this.argvCaps = options.argvCaps;
     this.splitter = new LineSplitter(this, options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes });
   }
 
@@ -56,7 +61,7 @@ export class EventReader implements LineSink {
     }
     let parsed;
     try {
-      parsed = parseLine(text);
+      parsed = parseLine(text, this.argvCaps);
     } catch (error) {
       if (!(error instanceof EventParseError)) throw error;
       stats.recordSkipped(error.reason, `${this.label}:${lineNumber}`);

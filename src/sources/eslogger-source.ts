@@ -1,3 +1,4 @@
+import type { ArgvCaps } from '../events/argv-caps.js';
 import { LineStats } from '../events/line-stats.js';
 import type { EventSource, SourceCounters, SourceDescription, SourceHandlers } from './event-source.js';
 import { EsloggerProcess } from './eslogger-process.js';
@@ -6,6 +7,8 @@ import { BatchingReader } from './reader-batches.js';
 export interface EsloggerSourceOptions {
   path: string;
   events: readonly string[];
+  /** The configuration's argv caps, the same the native source applies. */
+  argvCaps?: Readonly<ArgvCaps>;
   /** Passed to the process supervisor (tests shorten the backoff). */
   backoff?: { initialBackoffMs?: number; maxBackoffMs?: number; startGraceMs?: number };
 }
@@ -46,7 +49,7 @@ export class EsloggerSource implements EventSource {
             if (this.stopped) return;
             this.countGaps(events);
             handlers.onEvents(events);
-          }, this.stats);
+          }, this.stats, this.options.argvCaps);
           this.lastGlobalSeq = undefined;
           stdout.on('data', (chunk: Buffer) => reader.push(chunk));
           stdout.on('end', () => reader.end());

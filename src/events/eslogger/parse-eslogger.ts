@@ -38,7 +38,7 @@ export function looksLikeEsloggerMessage(message: JsonObject): boolean {
  * One eslogger JSON message (an `es_message_t`) into an ExecEvent, or `irrelevant` for event types
  * other than exec, fork and exit. Throws EventParseError when the message is malformed.
  */
-export function parseEsloggerMessage(message: JsonObject): ParsedLine {
+export function parseEsloggerMessage(message: JsonObject, caps: Readonly<ArgvCaps> = DEFAULT_ARGV_CAPS): ParsedLine {
   const version = countField(message['version'], '', 'version');
   if (version < 1) throw bad('version', 'an ES message version ≥ 1', version);
   const eventObject = objectField(message['event'], '', 'event');
@@ -47,7 +47,7 @@ export function parseEsloggerMessage(message: JsonObject): ParsedLine {
   const header = readHeader(message, version);
   switch (action.action) {
     case 'exec':
-      return eventLine(execEvent(message, objectField(eventObject['exec'], 'event', 'exec'), version, header));
+      return eventLine(execEvent(message, objectField(eventObject['exec'], 'event', 'exec'), version, header, caps));
     case 'fork':
       return eventLine(forkEvent(message, objectField(eventObject['fork'], 'event', 'fork'), version, header));
     default:
@@ -103,7 +103,7 @@ function readHeader(message: JsonObject, version: number): MessageHeader {
   return header;
 }
 
-function execEvent(message: JsonObject, exec: JsonObject, version: number, header: MessageHeader): ExecEvent {
+function execEvent(message: JsonObject, exec: JsonObject, version: number, header: MessageHeader, caps: Readonly<ArgvCaps>): ExecEvent {
   // msg->process is the program *before* the exec, event.exec.target the one after (same pid).
   const target = parseEsProcess(exec['target'], 'event.exec.target', version);
   const before = parseEsProcessIdentity(message['process'], 'process', version);
@@ -114,7 +114,7 @@ function execEvent(message: JsonObject, exec: JsonObject, version: number, heade
     imageBeforeExec: { pid: before.token.pid, pidversion: before.token.pidversion, executable: before.executable },
     workingDirectory: cwd !== undefined ? stringField(cwd['path'], 'event.exec.cwd', 'path') : undefined,
     script: script !== undefined ? stringField(script['path'], 'event.exec.script', 'path') : undefined,
-  });
+  }, caps);
 }
 
 function forkEvent(message: JsonObject, fork: JsonObject, version: number, header: MessageHeader): ExecEvent {
