@@ -313,7 +313,7 @@ export class Agent {
     this.metrics.kernelDrops = counters.kernelDrops;
     this.metrics.queueDrops = counters.queueDrops;
     this.metrics.queueByteDrops = counters.queueByteDrops ?? 0;
-    this.metrics.queueBytes = counters.queueBytes ?? 0;
+    this.metrics.queueBytes = counters.queued?.bytes ?? 0;
     this.metrics.skipped = counters.skipped;
     this.metrics.esThread = counters.esThread;
     if (counters.received !== undefined) this.stall?.observeReceived(counters.received);
@@ -344,7 +344,7 @@ export class Agent {
     this.fanOut.recordAgentEvent({
       kind: 'stop',
       message: `emondguard stopped (${reason}) after ${this.metrics.events} event(s) and ${this.metrics.alerts} alert(s)`,
-      detail: { reason, events: this.metrics.events, alerts: this.metrics.alerts, suppressed: this.metrics.suppressed },
+      detail: { reason, events: this.metrics.events, alerts: this.metrics.alerts, heldBack: this.metrics.heldBack },
     });
     const complete = await this.fanOut.close(Math.max(100, deadline - Date.now()));
     this.reporter?.stop();

@@ -49,7 +49,8 @@ export interface AlertFanOutStats {
  * What was done with an alert: `keep` stored and notified, `merge` folded into an identical stored
  * one, `suppress` stored with its notification held back (never: not stored).
  */
-export type SubmitResult = 'keep' | 'merge' | 'suppress';
+/** What the throttle did with an alert: stored and notified, merged into a stored one, or stored with its notification held back. */
+export type SubmitResult = 'keep' | 'merge' | 'held-back';
 
 export class AlertFanOut {
   private readonly throttle: Throttle<PendingAlert> | undefined;
@@ -121,7 +122,7 @@ export class AlertFanOut {
       this.writer.merge(decision.handle, alertTime(document));
       return 'merge';
     }
-    return decision.notify ? 'keep' : 'suppress';
+    return decision.notify ? 'keep' : 'held-back';
   }
 
   /** Records an agent event (start, stop, drops…) with the next commit. */

@@ -43,8 +43,6 @@ export interface SourceCounters {
   queueDrops: number;
   /** The part of queueDrops lost because the queue's byte budget (queueMaxMB) was full. */
   queueByteDrops?: number;
-  /** Bytes waiting in the hand-off queue now (where the source can tell). */
-  queueBytes?: number;
   /** Lines or messages the source could not use. */
   skipped: number;
   /** Events waiting to be handed to the pipeline, where the source can tell (heartbeats, the stall watchdog). */

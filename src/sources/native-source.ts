@@ -76,10 +76,10 @@ export class NativeSource implements EventSource {
       kernelDrops: Math.max(stats.kernelDrops.global, sum(Object.values(stats.kernelDrops.perType))),
       queueDrops: stats.queueDrops,
       queueByteDrops: stats.queueByteDrops,
-      queueBytes: stats.queueBytes,
       skipped: stats.conversionErrors,
       // Received by the ES handler and neither handed over nor dropped: what waits in the native queue.
-      queued: { events: Math.max(0, stats.received - stats.delivered - stats.queueDrops), bytes: null },
+      // queueBytes also counts the batches JavaScript holds: what the queue budget charges.
+      queued: { events: Math.max(0, stats.received - stats.delivered - stats.queueDrops), bytes: stats.queueBytes },
       received: stats.received,
       ...this.esThread(),
     };

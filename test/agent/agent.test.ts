@@ -257,7 +257,7 @@ describe('argv caps from the configuration', () => {
     const agent = await start({ config, source: `file:${trace}`, addon: null });
     await agent.finished;
     // The NDJSON file carries the whole alert documents, as the SIEM gets them.
-    const alerts = readFileSync(config.alertsNdjsonPath, 'utf8')
+    const alerts = readFileSync(config.alertsNdjsonPath ?? path.join(dir, 'alerts.ndjson'), 'utf8')
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { event: { kind: string }; process: { args: string[]; args_count: number; Ext?: unknown } })

@@ -62,11 +62,12 @@ describe('status reporter', () => {
     r.start();
     metrics.countEvents(500, '2026-11-29T10:00:04Z');
     metrics.kernelDrops = 3;
-    for (const outcome of ['keep', 'keep', 'merge', 'suppress'] as const) metrics.countAlert(outcome, '2026-11-29T10:00:04Z');
+    for (const outcome of ['keep', 'keep', 'merge', 'held-back'] as const) metrics.countAlert(outcome, '2026-11-29T10:00:04Z');
     clock.t += 5000;
     const status = r.tick();
     expect(status.events).toEqual({ total: 500, perSecond: 100, lastEventAt: '2026-11-29T10:00:04Z', skipped: 0 });
-    expect(status.alerts).toEqual({ total: 2, merged: 1, suppressed: 1, lastAlertAt: '2026-11-29T10:00:04Z' });
+    // A held-back alert is stored like the others: it counts in total, and says it was not notified.
+    expect(status.alerts).toEqual({ total: 3, merged: 1, heldBack: 1, lastAlertAt: '2026-11-29T10:00:04Z' });
     expect(status.uptimeSeconds).toBe(5);
     expect(status.database.sizeBytes).toBeNull();
     expect(status.resources.rssBytes).toBeGreaterThan(0);
@@ -91,7 +92,7 @@ function statusAt(updatedAt: Date, state: AgentStatus['state'] = 'running'): Age
     schema: 1, state, pid: 42, agentVersion: '0.1.0', startedAt: updatedAt.toISOString(), updatedAt: updatedAt.toISOString(),
     uptimeSeconds: 3725, intervalSeconds: 5, source: { kind: 'endpoint-security', mode: 'full' },
     events: { total: 1234567, perSecond: 812.5, lastEventAt: updatedAt.toISOString(), skipped: 0 },
-    drops: { kernel: 0, queue: 0 }, alerts: { total: 3, merged: 1, suppressed: 0, lastAlertAt: null },
+    drops: { kernel: 0, queue: 0 }, alerts: { total: 3, merged: 1, heldBack: 0, lastAlertAt: null },
     database: { path: '/db', sizeBytes: 3 * MB }, resources: { rssBytes: 52 * MB, cpuPercent: 1.25 }, warnings: [],
   };
 }
@@ -111,7 +112,7 @@ describe('emondguard status', () => {
     expect(result.stdout).toContain('running (pid 42), up 1h 2m');
     expect(result.stdout).toContain('1,234,567 total, 812.5/s');
     expect(result.stdout).toContain('RSS 52.0 MB, CPU 1.3% of a core');
-    expect(result.stdout).toContain('3 kept, 1 merged into them, 0 suppressed (max_signals)');
+    expect(result.stdout).toContain('3 stored (0 not notified: over max_signals for their parent and program), 1 merged into them');
   });
 
   it('exits 1 for a stale or stopped agent, and says so', () => {

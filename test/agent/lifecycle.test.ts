@@ -52,15 +52,18 @@ describe('lifecycle documents', () => {
     life.start({ source: { kind: 'simulator' }, rules: 1, pid: 42 });
     metrics.countEvents(100, undefined);
     metrics.countAlert('keep', 'x');
+    metrics.countAlert('held-back', 'x');
+    metrics.countAlert('merge', 'x');
     clock.now += 60_000;
     life.heartbeat();
     metrics.countEvents(5, undefined);
     clock.now += 60_000;
     life.heartbeat();
     const beats = sink.documents.filter((d) => d.event.action === 'heartbeat').map((d) => d.emondguard);
-    expect(beats.map((b) => [b.events_seen, b.alerts, b.queue_events, b.period_seconds])).toEqual([
-      [100, 1, 3, 60],
-      [5, 0, 3, 60],
+    // A held-back alert is stored: it is one of `alerts`, and `alerts_held_back` says it was not notified.
+    expect(beats.map((b) => [b.events_seen, b.alerts, b.alerts_held_back, b.alerts_merged, b.queue_events, b.period_seconds])).toEqual([
+      [100, 2, 1, 1, 3, 60],
+      [5, 0, 0, 0, 3, 60],
     ]);
     life.stop('test');
   });

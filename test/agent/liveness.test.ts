@@ -113,6 +113,9 @@ describe('silence is visible', { timeout: 90_000 }, () => {
       expect(beat.emondguard.rss_bytes).toBeGreaterThan(0);
       expect(typeof beat.emondguard.cpu_percent).toBe('number');
       expect(typeof beat.emondguard.queue_events).toBe('number');
+      // The native source knows its queue's bytes (the queueMaxMB budget): never null here.
+      expect(typeof beat.emondguard.queue_bytes).toBe('number');
+      expect(typeof beat.emondguard.alerts_held_back).toBe('number');
     }
     // Counters are deltas: they add up to the run's totals, not to a multiple of them.
     const final = status(dir);

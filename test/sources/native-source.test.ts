@@ -39,6 +39,6 @@ describe('NativeSource', () => {
     expect(seen[0]?.process.args_count).toBe(3);
     expect(seen[0]?.process.Ext).toEqual({ args_truncated: true });
     expect(seen[1]?.process.Ext).toBeUndefined();
-    expect(source.counters()).toMatchObject({ queueDrops: 0, queueByteDrops: 0, queueBytes: 0 });
+    expect(source.counters()).toMatchObject({ queueDrops: 0, queueByteDrops: 0, queued: { events: 0, bytes: 0 } });
   });
 });

@@ -45,7 +45,7 @@ interface Totals {
   queue: number;
   alerts: number;
   merged: number;
-  suppressed: number;
+  heldBack: number;
 }
 
 export class AgentLifecycle {
@@ -139,7 +139,7 @@ export class AgentLifecycle {
       events_dropped_queue: totals.queue - since.queue,
       alerts: totals.alerts - since.alerts,
       alerts_merged: totals.merged - since.merged,
-      alerts_suppressed: totals.suppressed - since.suppressed,
+      alerts_held_back: totals.heldBack - since.heldBack,
       queue_events: queue.events,
       queue_bytes: queue.bytes,
       rss_bytes: resources.rssBytes,
@@ -237,7 +237,7 @@ export class AgentLifecycle {
 
   private totals(at: number): Totals {
     const m = this.options.metrics;
-    return { at, events: m.events, kernel: m.kernelDrops, queue: m.queueDrops, alerts: m.alerts, merged: m.merged, suppressed: m.suppressed };
+    return { at, events: m.events, kernel: m.kernelDrops, queue: m.queueDrops, alerts: m.alerts, merged: m.merged, heldBack: m.heldBack };
   }
 
   private schedule(): void {

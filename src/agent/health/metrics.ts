@@ -6,12 +6,15 @@ export class AgentMetrics {
   events = 0;
   /** Lines or messages the source could not use (malformed, irrelevant). */
   skipped = 0;
-  /** Alerts kept by the throttle (each becomes a row; the writer commits it within a turn). */
+  /** Alerts stored, notified or not (each becomes a row; the writer commits it within a turn). */
   alerts = 0;
   /** Alerts folded into an identical kept one (its count grows). */
   merged = 0;
-  /** Alerts over a rule's max_signals in a window (counted in the store's summary rows). */
-  suppressed = 0;
+  /**
+   * The part of `alerts` whose notification (unified log, NDJSON) the throttle held back: over
+   * max_signals for their rule, parent and program in a window. Stored all the same.
+   */
+  heldBack = 0;
   kernelDrops = 0;
   queueDrops = 0;
   /** The part of queueDrops lost to the hand-off queue's byte budget (queueMaxMB). */
@@ -28,10 +31,13 @@ export class AgentMetrics {
   }
 
   /** One alert from the pipeline, by what the throttle did with it. */
-  countAlert(outcome: 'keep' | 'merge' | 'suppress', at: string): void {
-    if (outcome === 'keep') this.alerts++;
-    else if (outcome === 'merge') this.merged++;
-    else this.suppressed++;
+  countAlert(outcome: 'keep' | 'merge' | 'held-back', at: string): void {
+    if (outcome === 'merge') {
+      this.merged++;
+    } else {
+      this.alerts++;
+      if (outcome === 'held-back') this.heldBack++;
+    }
     this.lastAlertAt = at;
   }
 }

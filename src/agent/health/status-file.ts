@@ -29,8 +29,11 @@ export interface AgentStatus {
    * because the queue already held queueMaxMB. `queueBytes`: bytes waiting in it now.
    */
   drops: { kernel: number; queue: number; queueByteBudget?: number; queueBytes?: number };
-  /** `total` alerts kept (rows), `merged` into identical ones, `suppressed` over max_signals. */
-  alerts: { total: number; merged: number; suppressed: number; lastAlertAt: string | null };
+  /**
+   * `total` alerts stored (rows), `merged` into identical ones, `heldBack`: the part of `total` not
+   * notified (over max_signals for its rule, parent and program).
+   */
+  alerts: { total: number; merged: number; heldBack: number; lastAlertAt: string | null };
   database: { path: string; sizeBytes: number | null };
   resources: { rssBytes: number; cpuPercent: number };
   /** ES-thread time converting messages, where measurable (simulator builds). */

@@ -105,7 +105,7 @@ export class StatusReporter {
         skipped: metrics.skipped,
       },
       drops: { kernel: metrics.kernelDrops, queue: metrics.queueDrops, queueByteBudget: metrics.queueByteDrops, queueBytes: metrics.queueBytes },
-      alerts: { total: metrics.alerts, merged: metrics.merged, suppressed: metrics.suppressed, lastAlertAt: metrics.lastAlertAt },
+      alerts: { total: metrics.alerts, merged: metrics.merged, heldBack: metrics.heldBack, lastAlertAt: metrics.lastAlertAt },
       database: { path: this.options.databasePath, sizeBytes: databaseSize(this.options.databasePath) },
       resources: this.sampler.sample(),
       ...(metrics.esThread ? { esThread: metrics.esThread } : {}),
