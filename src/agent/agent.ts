@@ -166,7 +166,7 @@ export class Agent {
   /** SIGHUP: applies what can change while running; rules are swapped between two batches, so no event is missed. */
   reload(next: AgentConfig): ReloadOutcome {
     const changed = changedKeys(this.config, next);
-    const { rules, problems } = loadAgentRules(next);
+    const { rules, problems, overrides } = loadAgentRules(next);
     const ruleProblems = problems.length > 0 ? problems : rules.length === 0 ? ['no rules would be left to run'] : [];
     if (ruleProblems.length === 0) this.pipeline.setRules(rules);
     this.log.level = next.logLevel;
@@ -181,6 +181,8 @@ export class Agent {
     if (ruleProblems.length > 0) {
       this.log.error('configuration reloaded, but the new rules were not taken; the previous rules keep running', { problems: ruleProblems });
     } else {
+      // As at start-up: a user rule that replaces a built-in one is said so, every time it is loaded.
+      for (const override of overrides) this.log.info(`rule replaced: ${override}`);
       this.log.info(`configuration and rules reloaded: ${rules.length} rule(s) running`, { applied });
     }
     if (needsRestart.length > 0) {

@@ -4,7 +4,7 @@ import type { RecordSummary } from '../alerts/record-alerts.js';
 import { EmondguardError, UsageError } from '../errors.js';
 import { EventReader, inputSize, readInto } from '../events/event-reader.js';
 import { LineStats } from '../events/line-stats.js';
-import { loadRules, loadRuleSet, RuleFileError, type CompiledRule } from '../rules/index.js';
+import { checkRuleSet, loadRules, RuleFileError, type CompiledRule } from '../rules/index.js';
 import { printable } from '../text/printable.js';
 import { alertOutput, type ScanFormat } from './scan-output.js';
 import { ScanProgress } from './scan-progress.js';
@@ -113,7 +113,12 @@ function formatStored(summary: RecordSummary): string {
  */
 function loadScanRules(options: ScanOptions): CompiledRule[] {
   try {
-    return options.builtinRules ? loadRuleSet(options.rules) : loadRules(options.rules);
+    if (!options.builtinRules) return loadRules(options.rules);
+    const { rules, failures, overrides } = checkRuleSet(options.rules);
+    if (failures[0]) throw failures[0].error;
+    // Said as the agent and `rules list` say it: the alerts come from the user's copy, not the built-in rule.
+    for (const override of overrides) process.stderr.write(`${printable(`note: ${override.reason}`)}\n`);
+    return rules;
   } catch (error) {
     if (error instanceof RuleFileError) throw new UsageError(error.render(), { cause: error, code: error.code });
     throw error;

@@ -292,6 +292,18 @@ describe('reloading', () => {
   });
 });
 
+describe('reloading a rule that replaces a built-in one', () => {
+  it('logs which rule won, as the start does', async () => {
+    const { config } = workspace();
+    const agent = await start({ config, source: 'simulator', addon: addon() });
+    const override = fileURLToPath(new URL('../fixtures/rules/override/emond_child_override.toml', import.meta.url));
+    expect(agent.reload({ ...config, rulePaths: [override] }).ruleProblems).toEqual([]);
+    expect(agent.pipeline.rules.map((rule) => rule.source)).toEqual([override]);
+    await agent.stop('test over');
+    expect(readFileSync(config.agentLogPath as string, 'utf8')).toMatch(/rule replaced: user rule .*emond_child_override\.toml \(version 200\)/);
+  });
+});
+
 function ruleToml(name: string, query: string): string {
   return [
     '[rule]',

@@ -193,6 +193,9 @@ describe('emondguard scan --rules', () => {
     const replaced = runCli(['scan', '--format', 'ndjson', '--rules', copy, DEFEND]);
     const plain = runCli(['scan', '--format', 'ndjson', DEFEND]);
     expect(replaced.status).toBe(0);
+    // Not silently: stderr says which rule file won (stdout stays the alerts alone).
+    expect(replaced.stderr).toMatch(/note: user rule .*copy\.toml .*same rule_id as builtin:.*replaces the built-in one/);
+    expect(plain.stderr).not.toContain('note: user rule');
     expect(alertsOf(replaced.stdout).map((a) => a.process.pid)).toEqual(alertsOf(plain.stdout).map((a) => a.process.pid));
     expect(alertsOf(replaced.stdout).length).toBeGreaterThan(0);
   });
