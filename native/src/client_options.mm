@@ -61,6 +61,7 @@ ClientOptions parseClientOptions(const Napi::Env &env, const Napi::Value &value)
   result.session.emondOnly = modeName == "emond-only";
   result.session.emondPaths = readStrings(options, "emondPaths");
   if (options.Get("emondPaths").IsUndefined()) result.session.emondPaths = {"/sbin/emond"};
+  result.pipeline.reservedImages = result.session.emondPaths;
 
   result.pipeline.batchSize = readCount(options, "batchSize", 256, 1, 65536);
   result.pipeline.batchLatencyMs = readCount(options, "batchLatencyMs", 1, 0, 10000);

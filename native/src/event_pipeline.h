@@ -3,6 +3,8 @@
 // side (a delivery thread) waits for events with waitForBatch() and pops them.
 #pragma once
 
+#include <string>
+#include <vector>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -21,6 +23,9 @@ struct PipelineOptions {
   // Bytes the queued events may hold, from the moment the ES thread queues one until JavaScript
   // is done with it (the ring and the batches in flight). Past it, events are dropped and counted.
   size_t queueMaxBytes = 64u << 20;
+  // Process images (emondPaths) whose messages may use a reserve of queueMaxBytes / 8 beyond the
+  // budget: a flood of huge execs from a user's shell must not crowd out the real emond's child.
+  std::vector<std::string> reservedImages;
   size_t batchSize = 256;
   uint32_t batchLatencyMs = 1;
 };
@@ -31,6 +36,8 @@ class EventPipeline final : public MessageSink {
   ~EventPipeline() override;
 
   void accept(const es_message_t *msg, uint64_t handlerEntryNs) override;
+  // True when the message's process image is one of reservedImages (compared as ES gives the path).
+  bool fromReservedImage(const es_message_t *msg) const;
 
   // Consumer side. Blocks until a batch is queued (fillTarget_), or batchLatencyMs after the first
   // queued event, or until close(); returns false once closed and empty.

@@ -1,3 +1,4 @@
+#include <cstring>
 #include "event_pipeline.h"
 
 #include <algorithm>
@@ -51,14 +52,27 @@ void EventPipeline::dropForBytes() {
   queueDrops_.fetch_add(1, std::memory_order_release);
 }
 
+bool EventPipeline::fromReservedImage(const es_message_t *msg) const {
+  if (msg->process == nullptr || msg->process->executable == nullptr) return false;
+  const es_string_token_t &path = msg->process->executable->path;
+  for (const std::string &image : options_.reservedImages) {
+    if (image.size() == path.length && std::memcmp(image.data(), path.data, path.length) == 0) return true;
+  }
+  return false;
+}
+
 void EventPipeline::accept(const es_message_t *msg, uint64_t handlerEntryNs) {
   received_.fetch_add(1, std::memory_order_relaxed);
-  const size_t budget = options_.queueMaxBytes;
+  size_t budget = options_.queueMaxBytes;
   // Budget already spent: drop before copying anything, so a flood of huge execs costs the ES
-  // thread a counter increment, not a 256 KiB copy it would throw away.
+  // thread a counter increment, not a 256 KiB copy it would throw away. Messages of an emondPaths
+  // image (emond's forks, its children's execs) still have the reserve: only root makes them.
   if (converts(msg->event_type) && queuedBytes_.load(std::memory_order_acquire) >= budget) {
-    dropForBytes();
-    return;
+    if (!fromReservedImage(msg)) {
+      dropForBytes();
+      return;
+    }
+    budget += options_.queueMaxBytes / 8;
   }
   ConvertedEvent *event = recycled_.tryPop();
   if (event != nullptr) {
@@ -84,6 +98,9 @@ void EventPipeline::accept(const es_message_t *msg, uint64_t handlerEntryNs) {
   const size_t bytes = event->ownedBytes();
   const uint64_t queued = queuedBytes_.load(std::memory_order_acquire);
   // An empty queue always takes the event, so a budget smaller than one event still makes progress.
+  if (queued != 0 && queued + bytes > budget && budget == options_.queueMaxBytes && fromReservedImage(msg)) {
+    budget += options_.queueMaxBytes / 8;
+  }
   if (queued != 0 && queued + bytes > budget) {
     delete event;
     dropForBytes();

@@ -134,6 +134,8 @@ export class Agent {
         ? { mergeIntervalMs: config.mergeIntervalSeconds * 1000, maxKeys: config.throttleMaxKeys, trustedParents: config.emondPaths }
         : false,
       maxAlertBytes: config.maxAlertKB * 1024,
+      // A recorded file's parent paths are its author's words, not the kernel's: no per-alert commits for them.
+      ...((options.source ?? config.source).startsWith('file:') ? { writer: { priorityCommits: false } } : {}),
       log,
     });
     const metrics = new AgentMetrics();

@@ -27,7 +27,7 @@ export interface AlertFanOutOptions {
   sinks?: readonly AlertSink[];
   /** Throttling options, a shared Throttle, or false to keep every alert (tests, exports). */
   throttle?: ThrottleOptions | Throttle<PendingAlert> | false;
-  writer?: Pick<AlertWriterOptions, 'maxBatch' | 'maxPending' | 'retryDelayMs' | 'maxRetryDelayMs'>;
+  writer?: Pick<AlertWriterOptions, 'maxBatch' | 'maxPending' | 'retryDelayMs' | 'maxRetryDelayMs' | 'priorityCommits'>;
   delivery?: Pick<SinkDeliveryOptions, 'maxQueue' | 'maxBatch' | 'retryDelayMs' | 'maxRetryDelayMs'>;
   log?: AgentLog;
   /** Byte cap per alert (see capAlert); default DEFAULT_MAX_ALERT_BYTES. */

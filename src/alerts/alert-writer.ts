@@ -24,6 +24,11 @@ export interface PendingAlert {
 export interface AlertWriterOptions {
   /** Commit as soon as this many alerts are queued, without waiting for the turn to end. */
   maxBatch?: number;
+  /**
+   * Commit an alert whose parent is trusted (emondPaths) on its own as it arrives (default true:
+   * the daemon). `scan --db` turns it off: a recorded trace is its author's, and nobody waits.
+   */
+  priorityCommits?: boolean;
   /** Alerts kept while the store fails; past this the oldest go to `onUnstored`. */
   maxPending?: number;
   /** First retry delay after a failed commit; doubles up to `maxRetryDelayMs`. */
@@ -76,7 +81,11 @@ export class AlertWriter {
     ensureAlertId(alert.document);
     const pending: PendingAlert = { alert: { ...alert, count: alert.count ?? 1 } };
     this.queue.push(pending);
-    if (this.queue.length >= this.options.maxBatch && this.failedAttempts === 0) this.flush();
+    // The genuine emond's child: committed now, on its own, not after the thousands of decoys a
+    // local user may have queued ahead of it in this turn (only root can make emond spawn, so this
+    // costs one small commit per real alert and cannot be used to force commits).
+    if (alert.trustedParent && this.options.priorityCommits !== false && this.failedAttempts === 0 && !this.closed) this.commitAlone(pending);
+    else if (this.queue.length >= this.options.maxBatch && this.failedAttempts === 0) this.flush();
     else this.requestFlush();
     this.shedOverflow();
     return pending;
@@ -137,12 +146,7 @@ export class AlertWriter {
     this.merges = new Map();
     this.events = [];
     this.summaries = [];
-    const stored: StoredAlert[] = batch.map((pending, i) => {
-      pending.id = ids[i] as number;
-      const { document, notified } = pending.alert as NewAlert;
-      pending.alert = undefined;
-      return { id: pending.id, document, notify: notified !== false };
-    });
+    const stored: StoredAlert[] = batch.map((pending, i) => committed(pending, ids[i] as number));
     this.counters.commits += 1;
     this.counters.committedAlerts += stored.length;
     this.counters.largestBatch = Math.max(this.counters.largestBatch, stored.length);
@@ -154,6 +158,28 @@ export class AlertWriter {
     }
     if (stored.length > 0) this.options.onCommitted?.(stored);
     return true;
+  }
+
+  /**
+   * Commits one queued alert by itself, ahead of the rest of the queue. On failure it stays queued
+   * and the whole queue goes through flush(), which counts the failure and retries with backoff.
+   */
+  private commitAlone(pending: PendingAlert): void {
+    let ids: number[];
+    try {
+      ids = this.store.commit({ alerts: [pending.alert as NewAlert], merges: [], suppressions: [], events: [] });
+    } catch {
+      // The store is failing: the ordinary path counts it, reports it and retries with backoff
+      // (and while it fails, later trusted alerts wait in the queue like the rest).
+      this.flush();
+      return;
+    }
+    this.queue.splice(this.queue.indexOf(pending), 1);
+    const stored = committed(pending, ids[0] as number);
+    this.counters.commits += 1;
+    this.counters.committedAlerts += 1;
+    this.counters.largestBatch = Math.max(this.counters.largestBatch, 1);
+    this.options.onCommitted?.([stored]);
   }
 
   stats(): AlertWriterStats {
@@ -200,7 +226,19 @@ export class AlertWriter {
     const shed = this.queue.splice(0, excess);
     this.counters.unstoredAlerts += shed.length;
     this.options.onUnstored?.(
-      shed.map((p) => ({ id: null, document: (p.alert as NewAlert).document, notify: (p.alert as NewAlert).notified !== false })),
+      shed.map((p) => ({ id: null, ...notification(p.alert as NewAlert) })),
     );
   }
+}
+
+/** The handle now knows its row; the document is let go (see PendingAlert). */
+function committed(pending: PendingAlert, id: number): StoredAlert {
+  pending.id = id;
+  const alert = pending.alert as NewAlert;
+  pending.alert = undefined;
+  return { id, ...notification(alert) };
+}
+
+function notification(alert: NewAlert): Omit<StoredAlert, 'id'> {
+  return { document: alert.document, notify: alert.notified !== false, ...(alert.trustedParent ? { priority: true } : {}) };
 }

@@ -59,6 +59,8 @@ export function openAlertRecorder(options: AlertRecorderOptions = {}): AlertReco
       store,
       throttle: options.throttle ?? {},
       sinks: options.sinks ?? [],
+      // A recorded trace is its author's: one commit per emond alert in it would only slow the scan.
+      writer: { priorityCommits: false },
       ...(options.log ? { log: options.log } : {}),
       onCommitted: (alerts) => {
         for (const alert of alerts) {

@@ -13,4 +13,9 @@ export interface StoredAlert {
    * has it, the notification sinks (unified log, NDJSON) do not get it. Absent means true.
    */
   notify?: boolean;
+  /**
+   * True for an alert whose parent is a trusted emond path (emondPaths): it goes ahead of every
+   * other alert in the sinks' queues, and their overflow never sheds it while others remain.
+   */
+  priority?: boolean;
 }

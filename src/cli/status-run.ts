@@ -77,7 +77,7 @@ function render(s: AgentStatus, stale: boolean, died: Liveness | undefined): str
     ['drops', `kernel ${count(s.drops.kernel)}, queue ${count(s.drops.queue)}` + (s.drops.queueByteBudget ? ` (${count(s.drops.queueByteBudget)} over queueMaxMB)` : '')],
     [
       'alerts',
-      `${count(s.alerts.total)} stored (${count(s.alerts.heldBack ?? 0)} not notified: over max_signals for their parent and program), ${count(s.alerts.merged ?? 0)} merged into them, last ${s.alerts.lastAlertAt ?? 'never'}`,
+      `${count(s.alerts.total)} stored (${count(s.alerts.heldBack ?? (s.alerts as { suppressed?: number }).suppressed ?? 0)} not notified: over max_signals for their parent and program), ${count(s.alerts.merged ?? 0)} merged into them, last ${s.alerts.lastAlertAt ?? 'never'}`,
     ],
     ['database', `${s.database.path} (${s.database.sizeBytes === null ? 'not created yet' : megabytes(s.database.sizeBytes)})`],
     ['resources', `RSS ${megabytes(s.resources.rssBytes)}, CPU ${s.resources.cpuPercent.toFixed(1)}% of a core`],

@@ -123,7 +123,8 @@ describe('alert fan-out', () => {
       const line = out.ndjsonLines().find((d) => d.process.pid === 9999);
       expect(line?.kibana?.alert.uuid).toBe(stored?.uuid);
       expect(line?.event.id).toBe(stored?.uuid);
-      const logged = out.unifiedLog.records.filter((r) => r.message.includes('9999'));
+      // By its pid field: a random uuid may contain 9999 too.
+      const logged = out.unifiedLog.records.filter((r) => / process\.pid=9999 /.test(r.message));
       expect(logged).toHaveLength(1);
       expect(logged[0]?.message).toContain(stored?.uuid as string);
     }
@@ -137,6 +138,44 @@ describe('alert fan-out', () => {
       expect(await fanOut.close()).toBe(true);
       await expectRealEverywhere(store, out);
       expect(store.count()).toBe(101);
+      store.close();
+    });
+
+    it('the real one is committed as it arrives, not behind the decoys queued in the same turn', () => {
+      const file = tempDbPath();
+      const store = AlertStore.open(file);
+      const fanOut = createAlertFanOut({ store, sinks: [] });
+      for (let i = 0; i < 500; i++) fanOut.submit(makeAlert({ rule, time: t(i), pid: 1000 + i, args: ['sh', String(i)], parentExecutable: FAKE }), rule);
+      fanOut.submit(real(), rule);
+      // Still in the same turn: the real alert is visible to another connection, the decoys are not yet.
+      expect(rowsSeenByReader(file)).toBe(1);
+      expect(store.list({ rules: [rule.id] }).map((a) => a.process.pid)).toEqual([9999]);
+      fanOut.flush();
+      expect(rowsSeenByReader(file)).toBe(501);
+      store.close();
+    });
+
+    it('in a sink queue far behind, the real one goes first and is never the copy shed', async () => {
+      const store = AlertStore.open(tempDbPath());
+      const received: StoredAlert[] = [];
+      let down = true;
+      const flaky: AlertSink = {
+        name: 'flaky',
+        write: (alerts) => {
+          if (down) throw new Error('down');
+          received.push(...alerts);
+        },
+      };
+      const fanOut = createAlertFanOut({ store, sinks: [flaky], delivery: { maxQueue: 5, retryDelayMs: 5 } });
+      fanOut.submit(real(), rule);
+      for (let i = 0; i < 20; i++) fanOut.submit(makeAlert({ rule, time: t(i), pid: 1000 + i, args: ['sh', String(i)], parentExecutable: FAKE }), rule);
+      await nextTurn();
+      down = false;
+      await fanOut.close(500);
+      // Queued first and then buried under 20 decoys against a queue of 5: the decoys were shed, not it.
+      expect(received.map((a) => a.document.process.pid)).toEqual([9999, 1016, 1017, 1018, 1019]);
+      expect(fanOut.stats().sinks[0]).toMatchObject({ dropped: 16 });
+      expect(store.count()).toBe(21);
       store.close();
     });
 
@@ -237,6 +276,23 @@ describe('alert fan-out', () => {
     expect(await fanOut.close(100)).toBe(false);
     expect(fanOut.stats().sinks[0]).toMatchObject({ queued: 1, delivered: 0, lastError: 'log daemon unreachable' });
     expect(store.count()).toBe(1);
+    store.close();
+  });
+
+  it('a sink backlog is written one batch per turn of the event loop, so commits and events get their turn in between', async () => {
+    const store = AlertStore.open(tempDbPath());
+    const writes: number[] = [];
+    const sync: AlertSink = { name: 'sync', write: (alerts) => void writes.push(alerts.length) };
+    const fanOut = createAlertFanOut({ store, throttle: false, sinks: [sync], delivery: { maxBatch: 2 } });
+    for (let i = 0; i < 10; i++) fanOut.submit(makeAlert({ pid: i, args: [String(i)] }), testRule());
+    fanOut.flush();
+    // Every microtask run, and still only the first batch: the rest wait for later turns.
+    for (let i = 0; i < 50; i++) await new Promise<void>((resolve) => queueMicrotask(resolve));
+    expect(writes).toEqual([2]);
+    await nextTurn();
+    expect(writes).toEqual([2, 2]);
+    await fanOut.close(500);
+    expect(writes).toEqual([2, 2, 2, 2, 2]);
     store.close();
   });
 

@@ -121,8 +121,12 @@ describe('simulated load', () => {
 
 describe('the byte budget (queueMaxMB)', () => {
   // About 240 KB of argv per exec, the size the default maxArgBytes lets through.
+  // By a user's shell (pre-exec image /bin/zsh, not in emondPaths): no share of emond's reserve.
   const hugeExec = (): SimMessageSpec =>
-    emondShellExec({ args: ['/bin/sh', '-c', 'a'.repeat(60_000), 'b'.repeat(60_000), 'c'.repeat(60_000), 'd'.repeat(60_000)] });
+    emondShellExec({
+      process: { pid: 700, pidversion: 9, ppid: 1, executable: '/bin/zsh' },
+      args: ['/bin/sh', '-c', 'a'.repeat(60_000), 'b'.repeat(60_000), 'c'.repeat(60_000), 'd'.repeat(60_000)],
+    });
 
   it('drops huge-argv events once the queued ones hold queueMaxMB, and counts each drop exactly', async () => {
     // A ring of 64 Ki events would hold 15 GB of these; the budget is 4 MB.
@@ -175,6 +179,21 @@ describe('the byte budget (queueMaxMB)', () => {
     expect(c.client.stats().queueByteDrops).toBe(0);
     expect(Math.max(...c.batchSizes)).toBeLessThanOrEqual(5);
     expect(c.batchSizes.reduce((a, b) => a + b, 0)).toBe(40);
+  });
+
+  it('keeps a reserve for emond: its child\'s exec is queued even when a flood has spent the budget', async () => {
+    // The flood: huge execs by a user's shell (pre-exec image /bin/zsh), while JavaScript is stuck.
+    const c = collect({ queueCapacity: 1 << 16, batchSize: 16, queueMaxMB: 4 });
+    sim().burst({ message: hugeExec(), count: 500 });
+    expect(sim().waitUntilIdle(20_000)).toBe(true);
+    expect(c.client.stats().queueByteDrops).toBeGreaterThan(400);
+    // Then emond's child (pre-exec image /sbin/emond, in emondPaths by default): not dropped.
+    // As large as a flood event, so it cannot slip into what the budget has left.
+    deliver([emondShellExec({ args: ['/bin/sh', '-c', 'the real one', 'a'.repeat(60_000), 'b'.repeat(60_000), 'c'.repeat(60_000), 'd'.repeat(60_000)] })]);
+    await handedOver(() => c.client.stats());
+    const stats = c.client.stats();
+    expect(c.events.filter((e) => e.args?.[2] === 'the real one')).toHaveLength(1);
+    expect(stats.delivered + stats.queueDrops).toBe(501);
   });
 
   it('always takes an event into an empty queue, even one larger than the whole budget', async () => {
