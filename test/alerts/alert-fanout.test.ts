@@ -26,6 +26,20 @@ function rowsSeenByReader(file: string): number {
   return n;
 }
 
+/** A sink that fails until `up()` is called, then records what it is given. */
+function flakySink(): { sink: AlertSink; received: StoredAlert[]; up: () => void } {
+  const received: StoredAlert[] = [];
+  let down = true;
+  const sink: AlertSink = {
+    name: 'flaky',
+    write: (alerts) => {
+      if (down) throw new Error('down');
+      received.push(...alerts);
+    },
+  };
+  return { sink, received, up: () => (down = false) };
+}
+
 describe('alert fan-out', () => {
   it('commits a lone alert on the next turn of the event loop, visible to another connection', async () => {
     const store = AlertStore.open(tempDbPath());
@@ -157,20 +171,12 @@ describe('alert fan-out', () => {
 
     it('in a sink queue far behind, the real one goes first and is never the copy shed', async () => {
       const store = AlertStore.open(tempDbPath());
-      const received: StoredAlert[] = [];
-      let down = true;
-      const flaky: AlertSink = {
-        name: 'flaky',
-        write: (alerts) => {
-          if (down) throw new Error('down');
-          received.push(...alerts);
-        },
-      };
+      const { sink: flaky, received, up } = flakySink();
       const fanOut = createAlertFanOut({ store, sinks: [flaky], delivery: { maxQueue: 5, retryDelayMs: 5 } });
       fanOut.submit(real(), rule);
       for (let i = 0; i < 20; i++) fanOut.submit(makeAlert({ rule, time: t(i), pid: 1000 + i, args: ['sh', String(i)], parentExecutable: FAKE }), rule);
       await nextTurn();
-      down = false;
+      up();
       await fanOut.close(500);
       // Queued first and then buried under 20 decoys against a queue of 5: the decoys were shed, not it.
       expect(received.map((a) => a.document.process.pid)).toEqual([9999, 1016, 1017, 1018, 1019]);
@@ -298,19 +304,11 @@ describe('alert fan-out', () => {
 
   it('a sink far behind drops its oldest copies (counted), never the store rows', async () => {
     const store = AlertStore.open(tempDbPath());
-    const received: StoredAlert[] = [];
-    let down = true;
-    const flaky: AlertSink = {
-      name: 'flaky',
-      write: (alerts) => {
-        if (down) throw new Error('down');
-        received.push(...alerts);
-      },
-    };
+    const { sink: flaky, received, up } = flakySink();
     const fanOut = createAlertFanOut({ store, throttle: false, sinks: [flaky], delivery: { maxQueue: 3, retryDelayMs: 5 } });
     for (let i = 0; i < 5; i++) fanOut.submit(makeAlert({ pid: i, args: [String(i)] }), testRule());
     await nextTurn();
-    down = false;
+    up();
     await fanOut.close(500);
     expect(received.map((a) => a.document.process.pid)).toEqual([2, 3, 4]);
     expect(fanOut.stats().sinks[0]).toMatchObject({ dropped: 2 });
