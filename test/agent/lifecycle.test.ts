@@ -119,6 +119,28 @@ describe('lifecycle documents', () => {
     expect(counted).toBe(37);
   });
 
+  it('the heartbeat document and the state record carry the same instant, even when the clock moves in between', () => {
+    const sink = new RecordingSink();
+    const dir = tempDir();
+    // A clock that moves 1 ms on every read, as a real one may between two calls.
+    const ticking = { value: Date.parse('2026-12-04T10:00:00Z') };
+    const clock = {
+      get now(): number {
+        return (ticking.value += 1);
+      },
+      set now(value: number) {
+        ticking.value = value;
+      },
+    };
+    const { life } = lifecycle({ sinks: [sink], dir, clock });
+    life.start({ source: { kind: 'simulator' }, rules: 1, pid: 41 });
+    const beat = life.heartbeat();
+    const second = lifecycle({ sinks: [sink], dir });
+    second.life.start({ source: { kind: 'simulator' }, rules: 1, pid: 42 });
+    const report = sink.documents.find((d) => d.event.action === 'unclean-shutdown');
+    expect(report?.emondguard.last_heartbeat_at).toBe(beat?.['@timestamp']);
+  });
+
   it('the next start after a run that did not stop reports the unclean shutdown with the last heartbeat; a clean stop does not', () => {
     const sink = new RecordingSink();
     const dir = tempDir();

@@ -145,7 +145,7 @@ export class AgentLifecycle {
       rss_bytes: resources.rssBytes,
       cpu_percent: Math.round(resources.cpuPercent * 100) / 100,
       documents_dropped: documentsDropped,
-    });
+    }, now);
     this.documentsDropped -= documentsDropped;
     this.previous = totals;
     this.state.lastHeartbeatAt = now.toISOString();
@@ -203,8 +203,9 @@ export class AgentLifecycle {
     this.drops = { kernel: this.drops.kernel + kernel, queue: this.drops.queue + queue, since: nowMs, lastReport: nowMs };
   }
 
-  private emit(action: AgentAction, message: string, fields: Record<string, unknown>): AgentDocument {
-    const document = agentDocument(this.identity, action, this.now(), message, fields);
+  /** `at`: the document's time, when the caller records the same instant elsewhere (the state record). */
+  private emit(action: AgentAction, message: string, fields: Record<string, unknown>, at: Date = this.now()): AgentDocument {
+    const document = agentDocument(this.identity, action, at, message, fields);
     for (const sink of this.options.sinks) {
       if (!sink.writeDocuments) continue;
       const queued = this.backlog.get(sink) ?? [];
