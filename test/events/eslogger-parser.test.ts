@@ -37,7 +37,8 @@ const shell: ProcessSpec = { pid: 200, pidversion: 5001, executable: '/sbin/emon
 const curl: ProcessSpec = { ...shell, pidversion: 5002, executable: '/usr/bin/curl' };
 
 describe.skipIf(SAMPLE === undefined)('eslogger parser: the real v9 exec line (../shared/samples)', () => {
-  const event = eventOf(SAMPLE ?? '');
+  // The callback runs to collect the tests even when skipped: parse only when the sample is there.
+  const event = SAMPLE === undefined ? ({} as ExecEvent) : eventOf(SAMPLE);
 
   it('reads the event header', () => {
     expect(event['@timestamp']).toBe('2025-08-07T13:21:35.880814738Z');

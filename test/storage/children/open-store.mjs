@@ -11,6 +11,10 @@ if (as !== -1) {
 }
 const [file, mode] = args;
 const { AlertStore } = await import('../../../dist/storage/alert-store.js');
+// better-sqlite3 loads its native binding (through `bindings`) only when the first database
+// opens: open one in memory while still root, so nothing is read from the checkout afterwards.
+const { default: Database } = await import('better-sqlite3');
+new Database(':memory:').close();
 if (uid !== undefined) {
   process.chdir('/');
   process.setgroups([]);
