@@ -10,6 +10,9 @@ import { oracleCompileWildcards, OracleLuceneRegexError, oracleLuceneToRegExp } 
 const wildcardUnit = fc.constantFrom('a', 'A', 'b', 'B', '*', '?', '\\', 'é', 'É', '😀', '\ud83d', '\n', '.', 'k', '\u212a');
 const textUnit = fc.constantFrom('a', 'A', 'b', 'B', '\\', 'é', 'É', '😀', '\ud83d', '\ude00', '\n', '.', 'k', '\u212a', '*', '?');
 
+const SURROGATE_PAIR = /[\ud800-\udbff][\udc00-\udfff]/;
+const hasLoneSurrogate = (text: string): boolean => /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
+
 describe('property: the wildcard matcher agrees with the old RegExp translation', () => {
   it('on random pattern lists and texts, case-sensitive and -insensitive', () => {
     fc.assert(
@@ -17,11 +20,24 @@ describe('property: the wildcard matcher agrees with the old RegExp translation'
         fc.array(fc.string({ unit: wildcardUnit, maxLength: 8 }), { minLength: 1, maxLength: 4 }),
         fc.string({ unit: textUnit, maxLength: 12 }),
         fc.boolean(),
-        (patterns, text, caseInsensitive) =>
-          compileWildcards(patterns, caseInsensitive)(text) === oracleCompileWildcards(patterns, caseInsensitive)(text),
+        (patterns, text, caseInsensitive) => {
+          // The one place the old RegExp was wrong: it matched code units, so a lone surrogate in a
+          // pattern matched half of a pair in the text. Java (Elasticsearch) matches code points;
+          // that case is pinned by the test below instead.
+          fc.pre(!(patterns.some(hasLoneSurrogate) && SURROGATE_PAIR.test(text)));
+          return compileWildcards(patterns, caseInsensitive)(text) === oracleCompileWildcards(patterns, caseInsensitive)(text);
+        },
       ),
       { numRuns: 20_000 },
     );
+  });
+
+  it('matches code points, as Java does: a lone surrogate in a pattern never matches half of a pair', () => {
+    for (const caseInsensitive of [false, true]) {
+      expect(compileWildcards(['*\ud83d*'], caseInsensitive)('😀')).toBe(false);
+      expect(compileWildcards(['*\ud83d*'], caseInsensitive)('a\ud83d')).toBe(true);
+      expect(compileWildcards(['*😀*'], caseInsensitive)('x😀y')).toBe(true);
+    }
   });
 
   it('on texts built from the pattern itself (near matches)', () => {
