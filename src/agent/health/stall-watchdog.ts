@@ -168,7 +168,9 @@ function check() {
   let reason;
   if (busySince > 0 && now - busySince >= stallMs) {
     reason = 'one batch of events has been in the pipeline for ' + Math.round((now - busySince) / 1000) + ' s (a rule or sink does not return); exiting so launchd restarts the agent';
-  } else if (queued > 0 && now - progressAt >= stallMs) {
+  } else if (busySince === 0 && queued > 0 && now - progressAt >= stallMs) {
+    // Only while no batch is in the pipeline: one that is gets the reason above once it has been
+    // in for stallMs, which says what is stuck (a rule or sink), not just that nothing finished.
     reason = queued + ' event(s) are queued and no batch has been processed for ' + Math.round((now - progressAt) / 1000) + ' s; exiting so launchd restarts the agent';
   }
   if (!reason) return;
